@@ -1,0 +1,57 @@
+#include "gateway/checks/relay_domains_check.h"
+
+#include <algorithm>
+
+namespace portcullis::checks {
+
+namespace {
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  while (!out.empty() && out.back() == '.') out.pop_back();  // "example.com." is example.com
+  return out;
+}
+}  // namespace
+
+RelayDomains::RelayDomains(const std::vector<std::string>& entries) {
+  for (const auto& e : entries) {
+    std::string d = lower(e);
+    if (d.empty()) continue;
+    if (d.front() == '.')
+      parents_.insert(d);
+    else
+      exact_.insert(d);
+  }
+}
+
+bool RelayDomains::contains(std::string_view domain) const {
+  std::string d = lower(domain);
+  if (d.empty()) return false;
+  if (exact_.contains(d)) return true;
+  for (auto dot = d.find('.'); dot != std::string::npos; dot = d.find('.', dot + 1))
+    if (parents_.contains(std::string_view(d).substr(dot))) return true;
+  return false;
+}
+
+void RelayDomainsCheck::run(const core::CheckContext& ctx, core::StageOutcome& out,
+                            std::function<void()> done) const {
+  const core::Address& rcpt = *ctx.rcpt;
+  auto deny = [&](std::string why) {
+    out.force({core::Action::Reject, core::makeReply(554, "5.7.1", std::move(why)),
+               "RCPT_RELAY_DENIED"});
+  };
+  const std::string addr = "<" + rcpt.str() + ">";
+  if (rcpt.domain.empty() && lower(rcpt.local) == "postmaster") {
+    // RFC 5321 4.5.1: <Postmaster> without a domain must be accepted; the downstream owns it.
+  } else if (rcpt.domain.empty() || rcpt.domain.front() == '[') {
+    deny(addr + ": Relay access denied");
+  } else if (!domains_.contains(rcpt.domain)) {
+    deny(addr + ": Relay access denied");
+  } else if (rcpt.local.find_first_of("%!@") != std::string::npos) {
+    deny(addr + ": Relay access denied (routing characters in the local part)");
+  }
+  done();
+}
+
+}  // namespace portcullis::checks

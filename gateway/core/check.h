@@ -1,0 +1,53 @@
+// The Check interface: one unit of policy that runs at one stage and adds symbols.
+#pragma once
+#include <functional>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "gateway/core/policy.h"
+#include "gateway/core/stage.h"
+#include "gateway/core/transaction.h"
+#include "gateway/core/verdict.h"
+
+namespace portcullis::core {
+
+// What a check sees. `tx` is null at connect and helo; `rcpt` is set only at the rcpt stage
+// (the recipient being decided, not yet in tx->recipients).
+struct CheckContext {
+  const SessionInfo& session;
+  const Transaction* tx = nullptr;
+  const Address* rcpt = nullptr;
+  const Policy& policy;
+};
+
+// What the checks of one stage produced. At the rcpt stage a forced action applies to that
+// recipient only.
+struct StageOutcome {
+  std::vector<Symbol> symbols;
+  std::optional<ForcedAction> forced;
+
+  // The pipeline stops launching further checks once a stage is decided this way.
+  bool decisive() const {
+    return forced && (forced->action == Action::Reject || forced->action == Action::Tempfail);
+  }
+  void force(ForcedAction f) {
+    if (f.reply.empty()) f.reply = defaultReply(f.action);
+    if (!forced || actionSeverity(f.action) > actionSeverity(forced->action)) forced = std::move(f);
+  }
+};
+
+class Check {
+ public:
+  virtual ~Check() = default;
+  // Stable name used in config (policy `disable` lists) and logs.
+  virtual std::string_view name() const = 0;
+  virtual Stage stage() const = 0;
+  // Runs on the session's event-loop thread and must never block it. Adds symbols to `out`
+  // (which stays valid until `done` is called) and calls `done` exactly once, possibly before
+  // returning. Checks are immutable and shared between threads: per-call state lives in the
+  // closure, never in the check.
+  virtual void run(const CheckContext& ctx, StageOutcome& out, std::function<void()> done) const = 0;
+};
+
+}  // namespace portcullis::core

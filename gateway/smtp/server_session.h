@@ -1,0 +1,103 @@
+// The ESMTP server session as a sans-I/O state machine (RFC 5321, 1870, 2920, 3207, 6152,
+// 6531, 2034). The driver feeds it bytes and asks it what to do next; the session answers
+// everything that needs no policy or downstream itself, and hands the rest to the driver as
+// events that the driver answers with a reply.
+#pragma once
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+
+#include "gateway/core/transaction.h"
+#include "gateway/smtp/command.h"
+#include "gateway/smtp/data_reader.h"
+
+namespace portcullis::smtp {
+
+struct SessionSettings {
+  std::string hostname = "localhost";
+  size_t maxLineLength = 2048;             // command lines, CRLF included
+  uint64_t maxMessageSize = 25 * 1024 * 1024;
+  size_t maxRecipients = 1000;
+  int maxErrors = 20;
+  BareLineEndings bareLineEndings = BareLineEndings::Reject;
+  bool offerStartTls = true;
+};
+
+class ServerSession {
+ public:
+  enum class Event {
+    NeedInput,  // flush output, then read more bytes (or call eof()/idleTimeout())
+    Helo,       // answer(): empty reply = accept with the default greeting response
+    Mail,       // transaction() holds the new transaction; answer() decides
+    Rcpt,       // pendingRecipient() is the address; answer() decides
+    DataBegin,  // answer() with empty reply = 354
+    Message,    // transaction()->message is complete; answer() with the final reply
+    StartTls,   // flush output, run the TLS handshake, then call tlsStarted() or close
+    Reset,      // the transaction ended without a message (RSET, HELO, error): tell downstream
+    Close,      // flush output and close the connection
+  };
+
+  ServerSession(SessionSettings settings, core::SessionInfo info);
+
+  // The connection is open and connect-stage checks have run. A positive (or empty) reply
+  // sends the banner; 554 enters the rejecting state RFC 5321 3.1 describes; 421 closes.
+  void greet(const core::Reply& reply = {});
+  void receive(std::string_view bytes);
+  void eof();
+  void idleTimeout();
+  Event next();
+  void answer(core::Reply reply);
+  void tlsStarted(core::TlsInfo tls);
+
+  std::string takeOutput();
+  bool hasOutput() const { return !out_.empty(); }
+  bool closed() const { return closed_; }
+
+  core::SessionInfo& info() { return info_; }
+  const core::SessionInfo& info() const { return info_; }
+  core::Transaction* transaction() { return tx_ ? &*tx_ : nullptr; }
+  const core::Address& pendingRecipient() const { return pendingRcpt_; }
+  uint64_t messageSize() const { return reader_ ? reader_->size() : 0; }
+  const SessionSettings& settings() const { return settings_; }
+  int transactionsCompleted() const { return completed_; }
+
+ private:
+  enum class Await { None, Helo, Mail, Rcpt, DataBegin, Message };
+
+  void handleLine(std::string_view line);
+  void handleCommand(Command& cmd);
+  void dataStep();
+  [[noreturn]] void fatal(const char* what) const;
+  void reply(const core::Reply& r);
+  void reply(int code, std::string_view enhanced, std::string text);
+  void error(int code, std::string_view enhanced, std::string text);
+  void closeWith(int code, std::string_view enhanced, std::string text);
+  std::string ehloResponse() const;
+  std::optional<core::Reply> checkMailParams(const Command& cmd, core::Transaction& tx) const;
+  void endTransaction();
+
+  SessionSettings settings_;
+  core::SessionInfo info_;
+  std::optional<core::Transaction> tx_;
+  core::Address pendingRcpt_;
+  std::optional<DataReader> reader_;
+  std::deque<Event> queued_;
+  std::string pendingHelo_;
+  std::string in_;
+  std::string out_;
+  Await await_ = Await::None;
+  Verb heloVerb_ = Verb::Helo;
+  bool greeted_ = false;
+  bool rejecting_ = false;
+  core::Reply rejectReply_;
+  bool dataMode_ = false;
+  bool discardingLongLine_ = false;
+  bool closed_ = false;
+  bool eof_ = false;
+  int errors_ = 0;
+  int completed_ = 0;
+  uint64_t txCounter_ = 0;
+};
+
+}  // namespace portcullis::smtp
