@@ -68,6 +68,10 @@ void ServerSession::idleTimeout() {
   closeWith(421, "4.4.2", settings_.hostname + " Error: timeout exceeded");
 }
 
+void ServerSession::shutdown() {
+  closeWith(421, "4.3.2", settings_.hostname + " Service shutting down; try again later");
+}
+
 void ServerSession::tlsStarted(core::TlsInfo tls) {
   // RFC 3207 4.2: discard all knowledge obtained from the client before TLS.
   info_.tls = std::move(tls);
@@ -188,7 +192,9 @@ void ServerSession::handleCommand(Command& cmd) {
         endTransaction();  // RFC 5321 4.1.4: EHLO resets the transaction
         queued_.push_back(Event::Reset);
       }
-      pendingHelo_ = arg;
+      // Checks at the helo stage see the name claimed; a refused HELO restores the old one.
+      pendingHelo_ = info_.helo;
+      info_.helo = arg;
       heloVerb_ = cmd.verb;
       await_ = Await::Helo;
       queued_.push_back(Event::Helo);
@@ -341,13 +347,13 @@ void ServerSession::answer(Reply r) {
       fatal("answer() without a pending event");
     case Await::Helo:
       if (r.empty() || r.positive()) {
-        info_.helo = pendingHelo_;
         info_.esmtp = heloVerb_ == Verb::Ehlo;
         if (info_.esmtp)
           out_ += ehloResponse();
         else
           reply(250, "", settings_.hostname);
       } else {
+        info_.helo = pendingHelo_;
         reply(r);
       }
       return;

@@ -46,6 +46,8 @@ class ServerSession {
   void receive(std::string_view bytes);
   void eof();
   void idleTimeout();
+  // The gateway is stopping: 421 and close (between transactions).
+  void shutdown();
   Event next();
   void answer(core::Reply reply);
   void tlsStarted(core::TlsInfo tls);
@@ -83,7 +85,7 @@ class ServerSession {
   core::Address pendingRcpt_;
   std::optional<DataReader> reader_;
   std::deque<Event> queued_;
-  std::string pendingHelo_;
+  std::string pendingHelo_;  // the HELO name to restore if the new one is refused
   std::string in_;
   std::string out_;
   Await await_ = Await::None;

@@ -1,0 +1,114 @@
+// portcullis: run | check-config | scan | version
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "gateway/cli/scan.h"
+#include "gateway/config/snapshot.h"
+#include "gateway/core/log.h"
+#include "gateway/proxy/server.h"
+
+#ifndef PORTCULLIS_VERSION
+#define PORTCULLIS_VERSION "unknown"
+#endif
+
+namespace {
+
+using namespace portcullis;
+
+const char* kUsage =
+    "usage: portcullis run [--config FILE] [-o key=value]...\n"
+    "       portcullis check-config FILE [-o key=value]...\n"
+    "       portcullis scan [--config FILE] [-o key=value]... [--json] [--client-ip IP] [--helo NAME]\n"
+    "                       [--mail-from ADDR] [--rcpt ADDR]... FILE...|-\n"
+    "       portcullis version\n";
+
+struct Common {
+  std::string configPath;
+  std::vector<config::Override> overrides;
+};
+
+// Parses --config/-c and -o; returns false (after printing why) on a bad argument.
+bool parseCommon(const std::vector<std::string>& args, Common& c, bool positionalConfig) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if ((a == "--config" || a == "-c" || a == "-o") && i + 1 >= args.size()) {
+      std::cerr << "portcullis: " << a << " needs a value\n";
+      return false;
+    }
+    if (a == "--config" || a == "-c") {
+      c.configPath = args[++i];
+    } else if (a == "-o") {
+      std::string why;
+      auto o = config::parseOverride(args[++i], &why);
+      if (!o) return std::cerr << "portcullis: " << why << "\n", false;
+      c.overrides.push_back(*o);
+    } else if (positionalConfig && c.configPath.empty() && !a.starts_with("-")) {
+      c.configPath = a;
+    } else {
+      std::cerr << "portcullis: unexpected argument '" << a << "'\n" << kUsage;
+      return false;
+    }
+  }
+  return true;
+}
+
+int runCommand(const std::vector<std::string>& args) {
+  Common c;
+  if (!parseCommon(args, c, false)) return 2;
+  auto result = config::loadSnapshot(c.configPath, c.overrides);
+  if (!result.snapshot) {
+    for (const auto& e : result.errors) core::log::error(e.str());
+    return 1;
+  }
+  for (const auto& w : result.warnings) core::log::warn(w);
+  core::log::info(std::string("portcullis ") + PORTCULLIS_VERSION + " starting with " +
+                  (c.configPath.empty() ? std::string("built-in defaults") : c.configPath));
+  proxy::Server server(c.configPath, c.overrides, result.snapshot);
+  return server.run();
+}
+
+int checkConfigCommand(const std::vector<std::string>& args) {
+  Common c;
+  if (!parseCommon(args, c, true)) return 2;
+  if (c.configPath.empty()) {
+    std::cerr << kUsage;
+    return 2;
+  }
+  auto result = config::loadSnapshot(c.configPath, c.overrides);
+  for (const auto& e : result.errors) std::cerr << e.str() << "\n";
+  for (const auto& w : result.warnings) std::cerr << c.configPath << ": warning: " << w << "\n";
+  if (!result.snapshot) return 1;
+  std::cout << c.configPath << ": OK\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    std::cerr << kUsage;
+    return 2;
+  }
+  const std::string cmd = args.front();
+  args.erase(args.begin());
+  try {
+    if (cmd == "run") return runCommand(args);
+    if (cmd == "check-config") return checkConfigCommand(args);
+    if (cmd == "scan") return cli::scanCommand(args);
+    if (cmd == "version" || cmd == "--version") {
+      std::cout << "portcullis " << PORTCULLIS_VERSION << "\n";
+      return 0;
+    }
+    if (cmd == "help" || cmd == "--help" || cmd == "-h") {
+      std::cout << kUsage;
+      return 0;
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "portcullis: " << e.what() << "\n";
+    return cmd == "scan" ? 4 : 1;
+  }
+  std::cerr << "portcullis: unknown command '" << cmd << "'\n" << kUsage;
+  return 2;
+}

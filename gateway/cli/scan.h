@@ -1,0 +1,11 @@
+// `portcullis scan`: runs the pipeline on message files, as the proxy would on the same
+// envelope, and reports action, score, symbols and the headers it would add.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace portcullis::cli {
+
+int scanCommand(const std::vector<std::string>& args);
+
+}  // namespace portcullis::cli

@@ -1,0 +1,383 @@
+#include "gateway/config/config.h"
+
+#include <unistd.h>
+
+#include <charconv>
+#include <map>
+#include <set>
+#include <toml++/toml.h>
+
+namespace portcullis::config {
+
+namespace {
+
+using core::SourceError;
+
+std::string ListenHostPort(const std::string& host, uint16_t port) {
+  return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+// Walks the TOML tree, converting values and collecting every error with its line.
+class Reader {
+ public:
+  Reader(std::string file, std::vector<SourceError>& errors) : file_(std::move(file)), errors_(errors) {}
+
+  void error(const toml::node* n, std::string msg) {
+    int line = n ? static_cast<int>(n->source().begin.line) : 0;
+    std::string file = file_;
+    if (n && n->source().path && !n->source().path->empty()) file = *n->source().path;
+    errors_.push_back({file, line, std::move(msg)});
+  }
+
+  // Reports keys of `t` not in `known`, so a typo never silently falls back to a default.
+  void checkKeys(const toml::table& t, std::string_view where, std::set<std::string_view> known) {
+    for (const auto& [k, v] : t)
+      if (!known.contains(k.str()))
+        error(&v, "unknown key '" + std::string(where) + std::string(k.str()) + "'");
+  }
+
+  void str(const toml::table& t, std::string_view key, std::string& out, std::string_view where = "") {
+    if (const toml::node* n = t.get(key)) {
+      if (auto v = n->value<std::string>())
+        out = *v;
+      else
+        error(n, "'" + std::string(where) + std::string(key) + "' must be a string");
+    }
+  }
+  void boolean(const toml::table& t, std::string_view key, bool& out, std::string_view where = "") {
+    if (const toml::node* n = t.get(key)) {
+      if (auto v = n->value_exact<bool>())
+        out = *v;
+      else
+        error(n, "'" + std::string(where) + std::string(key) + "' must be true or false");
+    }
+  }
+  template <typename Int>
+  void integer(const toml::table& t, std::string_view key, Int& out, int64_t min, int64_t max,
+               std::string_view where = "") {
+    if (const toml::node* n = t.get(key)) {
+      auto v = n->value_exact<int64_t>();
+      if (!v || *v < min || *v > max)
+        error(n, "'" + std::string(where) + std::string(key) + "' must be an integer from " +
+                     std::to_string(min) + " to " + std::to_string(max));
+      else
+        out = static_cast<Int>(*v);
+    }
+  }
+  void number(const toml::table& t, std::string_view key, double& out, std::string_view where = "") {
+    if (const toml::node* n = t.get(key)) {
+      if (auto v = n->value<double>())
+        out = *v;
+      else
+        error(n, "'" + std::string(where) + std::string(key) + "' must be a number");
+    }
+  }
+  void optNumber(const toml::table& t, std::string_view key, std::optional<double>& out,
+                 std::string_view where = "") {
+    if (t.get(key)) {
+      double v = 0;
+      number(t, key, v, where);
+      out = v;
+    }
+  }
+  void seconds(const toml::table& t, std::string_view key, std::chrono::milliseconds& out,
+               std::string_view where = "") {
+    if (const toml::node* n = t.get(key)) {
+      auto v = n->value<double>();
+      if (!v || *v <= 0 || *v > 86400)
+        error(n, "'" + std::string(where) + std::string(key) + "' must be a number of seconds (0 < s <= 86400)");
+      else
+        out = std::chrono::milliseconds(static_cast<int64_t>(*v * 1000));
+    }
+  }
+  std::vector<std::string> strings(const toml::table& t, std::string_view key, std::string_view where = "") {
+    std::vector<std::string> out;
+    const toml::node* n = t.get(key);
+    if (!n) return out;
+    if (auto s = n->value<std::string>()) return {*s};
+    if (const toml::array* a = n->as_array()) {
+      for (const auto& e : *a) {
+        if (auto s = e.value<std::string>())
+          out.push_back(*s);
+        else
+          error(&e, "'" + std::string(where) + std::string(key) + "' must be a list of strings");
+      }
+      return out;
+    }
+    error(n, "'" + std::string(where) + std::string(key) + "' must be a string or a list of strings");
+    return out;
+  }
+
+  const std::string& file() const { return file_; }
+
+ private:
+  std::string file_;
+  std::vector<SourceError>& errors_;
+};
+
+void readThresholds(Reader& r, const toml::table& t, core::Thresholds& th, std::string_view where) {
+  r.optNumber(t, "reject", th.reject, where);
+  r.optNumber(t, "discard", th.discard, where);
+  r.optNumber(t, "tempfail", th.tempfail, where);
+  r.optNumber(t, "quarantine", th.quarantine, where);
+  r.optNumber(t, "add_headers", th.addHeaders, where);
+}
+
+const std::set<std::string_view> kCheckNames = {"client_access", "relay_domains"};
+
+std::optional<ListenAddress> parseListen(const std::string& s, std::string* why) {
+  ListenAddress a;
+  size_t colon;
+  if (!s.empty() && s.front() == '[') {
+    auto close = s.find(']');
+    if (close == std::string::npos || close + 1 >= s.size() || s[close + 1] != ':')
+      return *why = "expected [ipv6]:port", std::nullopt;
+    a.host = s.substr(1, close - 1);
+    colon = close + 1;
+  } else {
+    colon = s.rfind(':');
+    if (colon == std::string::npos) return *why = "expected address:port", std::nullopt;
+    a.host = s.substr(0, colon);
+  }
+  unsigned port = 0;
+  const char* b = s.data() + colon + 1;
+  auto [p, ec] = std::from_chars(b, s.data() + s.size(), port);
+  if (ec != std::errc() || p != s.data() + s.size() || port > 65535)
+    return *why = "bad port in '" + s + "'", std::nullopt;
+  a.port = static_cast<uint16_t>(port);
+  if (!core::IpAddress::parse(a.host) && a.host != "localhost")
+    return *why = "'" + a.host + "' is not an IP address", std::nullopt;
+  return a;
+}
+
+void interpret(Reader& r, const toml::table& root, Config& c) {
+  r.checkKeys(root, "", {"listen", "hostname", "downstream", "relay_domains", "workers", "log_level",
+                         "smtp", "relay", "client_access", "verdict", "policy"});
+  if (root.get("listen")) {
+    c.listen.clear();
+    for (const auto& s : r.strings(root, "listen")) {
+      std::string why;
+      if (auto a = parseListen(s, &why))
+        c.listen.push_back(*a);
+      else
+        r.error(root.get("listen"), "listen: " + why);
+    }
+    if (c.listen.empty()) r.error(root.get("listen"), "listen: at least one address is needed");
+  }
+  r.str(root, "hostname", c.hostname);
+  if (const toml::node* n = root.get("downstream")) {
+    std::string url, why;
+    r.str(root, "downstream", url);
+    if (auto u = relay::DownstreamUrl::parse(url, &why))
+      c.downstream = *u;
+    else
+      r.error(n, "downstream '" + url + "': " + why);
+  }
+  c.relayDomains = r.strings(root, "relay_domains");
+  r.integer(root, "workers", c.workers, 1, 64);
+  if (const toml::node* n = root.get("log_level")) {
+    std::string lvl;
+    r.str(root, "log_level", lvl);
+    static const std::map<std::string, core::log::Level> levels = {
+        {"debug", core::log::Level::Debug}, {"info", core::log::Level::Info},
+        {"warning", core::log::Level::Warn}, {"error", core::log::Level::Error}};
+    if (auto it = levels.find(lvl); it != levels.end())
+      c.logLevel = it->second;
+    else
+      r.error(n, "log_level must be debug, info, warning or error");
+  }
+
+  if (const toml::table* t = root["smtp"].as_table()) {
+    const char* w = "smtp.";
+    r.checkKeys(*t, w, {"max_line_length", "max_message_size", "max_recipients", "max_errors",
+                        "idle_timeout", "bare_line_endings", "starttls", "tls_cert", "tls_key",
+                        "shutdown_timeout"});
+    r.integer(*t, "max_line_length", c.smtp.maxLineLength, 512, 1 << 20, w);
+    r.integer(*t, "max_message_size", c.smtp.maxMessageSize, 1024, int64_t(1) << 40, w);
+    r.integer(*t, "max_recipients", c.smtp.maxRecipients, 1, 100000, w);
+    r.integer(*t, "max_errors", c.smtp.maxErrors, 1, 1000, w);
+    r.seconds(*t, "idle_timeout", c.idleTimeout, w);
+    r.seconds(*t, "shutdown_timeout", c.shutdownTimeout, w);
+    if (const toml::node* n = t->get("bare_line_endings")) {
+      std::string v;
+      r.str(*t, "bare_line_endings", v, w);
+      if (v == "reject")
+        c.smtp.bareLineEndings = smtp::BareLineEndings::Reject;
+      else if (v == "normalize")
+        c.smtp.bareLineEndings = smtp::BareLineEndings::Normalize;
+      else
+        r.error(n, "smtp.bare_line_endings must be \"reject\" or \"normalize\"");
+    }
+    r.boolean(*t, "starttls", c.smtp.offerStartTls, w);
+    r.str(*t, "tls_cert", c.tlsCertFile, w);
+    r.str(*t, "tls_key", c.tlsKeyFile, w);
+    if (c.tlsCertFile.empty() != c.tlsKeyFile.empty())
+      r.error(t, "smtp.tls_cert and smtp.tls_key go together");
+  } else if (root.get("smtp")) {
+    r.error(root.get("smtp"), "'smtp' must be a table");
+  }
+
+  if (const toml::table* t = root["relay"].as_table()) {
+    const char* w = "relay.";
+    r.checkKeys(*t, w, {"connect_timeout", "command_timeout", "data_timeout", "tls", "tls_verify",
+                        "tls_ca_file", "xclient", "xforward", "helo_name", "lmtp_max_recipients"});
+    r.seconds(*t, "connect_timeout", c.relay.connectTimeout, w);
+    r.seconds(*t, "command_timeout", c.relay.commandTimeout, w);
+    r.seconds(*t, "data_timeout", c.relay.dataTimeout, w);
+    if (const toml::node* n = t->get("tls")) {
+      std::string v;
+      r.str(*t, "tls", v, w);
+      if (v == "off")
+        c.relay.tls = relay::DownstreamTls::Off;
+      else if (v == "opportunistic")
+        c.relay.tls = relay::DownstreamTls::Opportunistic;
+      else if (v == "require")
+        c.relay.tls = relay::DownstreamTls::Require;
+      else
+        r.error(n, "relay.tls must be \"off\", \"opportunistic\" or \"require\"");
+    }
+    r.boolean(*t, "tls_verify", c.relay.tlsVerify, w);
+    r.str(*t, "tls_ca_file", c.relay.tlsCaFile, w);
+    r.boolean(*t, "xclient", c.relay.xclient, w);
+    r.boolean(*t, "xforward", c.relay.xforward, w);
+    r.str(*t, "helo_name", c.relay.heloName, w);
+    r.integer(*t, "lmtp_max_recipients", c.relay.lmtpMaxRecipients, 1, 100000, w);
+  }
+
+  if (const toml::table* t = root["client_access"].as_table()) {
+    const char* w = "client_access.";
+    r.checkKeys(*t, w, {"file", "allow_score", "deny_score"});
+    r.str(*t, "file", c.clientAccessFile, w);
+    r.number(*t, "allow_score", c.clientAccess.allowScore, w);
+    r.number(*t, "deny_score", c.clientAccess.denyScore, w);
+  }
+
+  auto base = std::make_shared<core::Policy>();
+  if (const toml::table* t = root["verdict"].as_table()) {
+    r.checkKeys(*t, "verdict.", {"reject", "discard", "tempfail", "quarantine", "add_headers"});
+    readThresholds(r, *t, base->thresholds, "verdict.");
+  }
+  c.policies = core::PolicyMap(base);
+  if (const toml::table* t = root["policy"].as_table()) {
+    for (const auto& [domain, node] : *t) {
+      const toml::table* pt = node.as_table();
+      std::string where = "policy.\"" + std::string(domain.str()) + "\".";
+      if (!pt) {
+        r.error(&node, where + " must be a table");
+        continue;
+      }
+      r.checkKeys(*pt, where, {"reject", "discard", "tempfail", "quarantine", "add_headers", "disable"});
+      auto p = std::make_shared<core::Policy>(*base);
+      p->name = std::string(domain.str());
+      readThresholds(r, *pt, p->thresholds, where);
+      for (const auto& name : r.strings(*pt, "disable", where)) {
+        if (!kCheckNames.contains(name))
+          r.error(pt->get("disable"), where + "disable: unknown check '" + name + "'");
+        p->disabledChecks.insert(name);
+      }
+      c.policies.add(std::string(domain.str()), p);
+    }
+  }
+}
+
+toml::node_view<toml::node> ensurePath(toml::table& root, const std::string& dotted, std::string& leaf,
+                                       toml::table*& parent, std::string* why) {
+  parent = &root;
+  size_t start = 0;
+  while (true) {
+    auto dot = dotted.find('.', start);
+    std::string part = dotted.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    if (part.empty()) {
+      *why = "empty key segment";
+      return {};
+    }
+    if (dot == std::string::npos) {
+      leaf = part;
+      return (*parent)[part];
+    }
+    if (!parent->contains(part)) parent->insert(part, toml::table{});
+    toml::table* next = (*parent)[part].as_table();
+    if (!next) {
+      *why = "'" + part + "' is not a table";
+      return {};
+    }
+    parent = next;
+    start = dot + 1;
+  }
+}
+
+}  // namespace
+
+std::string ListenAddress::str() const { return ListenHostPort(host, port); }
+
+std::optional<Override> parseOverride(const std::string& arg, std::string* why) {
+  auto eq = arg.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    *why = "-o expects key=value, got '" + arg + "'";
+    return std::nullopt;
+  }
+  return Override{arg.substr(0, eq), arg.substr(eq + 1)};
+}
+
+LoadResult load(const std::string& path, const std::vector<Override>& overrides) {
+  LoadResult result;
+  toml::table root;
+  if (!path.empty()) {
+    try {
+      root = toml::parse_file(path);
+    } catch (const toml::parse_error& e) {
+      result.errors.push_back({path, static_cast<int>(e.source().begin.line), std::string(e.description())});
+      return result;
+    }
+  }
+  std::set<std::string> overridden;
+  for (const auto& o : overrides) {
+    std::string leaf, why;
+    toml::table* parent = nullptr;
+    ensurePath(root, o.key, leaf, parent, &why);
+    if (!parent || leaf.empty()) {
+      result.errors.push_back({"-o " + o.key, 0, why});
+      continue;
+    }
+    // The value as TOML if it parses as one ("30", "true", "[\"a\"]"), else a plain string.
+    std::optional<toml::table> parsed;
+    try {
+      parsed = toml::parse("v = " + o.value, std::string_view("-o " + o.key));
+    } catch (const toml::parse_error&) {
+    }
+    toml::node* existing = parent->get(leaf);
+    const bool repeat = overridden.contains(o.key);
+    overridden.insert(o.key);
+    auto setValue = [&](auto&& v) { parent->insert_or_assign(leaf, std::forward<decltype(v)>(v)); };
+    toml::node* value = parsed ? parsed->get("v") : nullptr;
+    const bool listKey = (existing && existing->is_array()) ||
+                         o.key == "listen" || o.key == "relay_domains" || leaf == "disable";
+    if (listKey && !(value && value->is_array())) {
+      toml::array arr;
+      if (repeat && existing && existing->is_array()) arr = *existing->as_array();
+      if (value && !value->is_table())
+        value->visit([&](auto&& v) { arr.push_back(v); });
+      else
+        arr.push_back(o.value);
+      setValue(std::move(arr));
+    } else if (value) {
+      value->visit([&](auto&& v) { setValue(v); });
+    } else {
+      setValue(o.value);
+    }
+  }
+  auto cfg = std::make_shared<Config>();
+  cfg->sourceFile = path;
+  Reader reader(path, result.errors);
+  interpret(reader, root, *cfg);
+  if (cfg->hostname.empty()) {
+    char host[256] = {};
+    gethostname(host, sizeof host - 1);
+    cfg->hostname = host[0] ? host : "localhost";
+  }
+  cfg->smtp.hostname = cfg->hostname;
+  if (result.errors.empty()) result.config = cfg;
+  return result;
+}
+
+}  // namespace portcullis::config

@@ -1,0 +1,65 @@
+// The gateway's configuration: one TOML file, defaults in code, `-o key=value` overrides.
+// A Config is immutable once loaded; reload builds a new one.
+#pragma once
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gateway/checks/client_access_check.h"
+#include "gateway/core/error.h"
+#include "gateway/core/log.h"
+#include "gateway/core/policy.h"
+#include "gateway/relay/downstream_url.h"
+#include "gateway/relay/relay_settings.h"
+#include "gateway/smtp/server_session.h"
+
+namespace portcullis::config {
+
+struct ListenAddress {
+  std::string host;
+  uint16_t port = 0;
+  std::string str() const;
+};
+
+struct Config {
+  std::string sourceFile;  // empty: built-in defaults
+  std::vector<ListenAddress> listen{{"127.0.0.1", 2525}};
+  std::string hostname;  // defaults to the machine's name
+  relay::DownstreamUrl downstream{relay::DownstreamUrl::Kind::Maildir, "", 0, "", "./var/maildir"};
+  std::vector<std::string> relayDomains;
+  int workers = 2;
+  core::log::Level logLevel = core::log::Level::Info;
+
+  smtp::SessionSettings smtp;  // hostname is filled from `hostname`
+  std::chrono::milliseconds idleTimeout{300'000};
+  std::chrono::milliseconds shutdownTimeout{30'000};
+  std::string tlsCertFile;
+  std::string tlsKeyFile;
+
+  relay::RelaySettings relay;
+
+  std::string clientAccessFile;
+  checks::ClientAccessSettings clientAccess;
+
+  core::PolicyMap policies;
+};
+
+struct Override {
+  std::string key;    // dotted TOML path
+  std::string value;  // a TOML value, or a bare string
+};
+
+struct LoadResult {
+  std::shared_ptr<const Config> config;
+  std::vector<core::SourceError> errors;  // empty on success
+};
+
+// Loads `path` (or only defaults when empty) and applies overrides in order. An override of a
+// list key given a scalar makes a one-element list; repeating it appends.
+LoadResult load(const std::string& path, const std::vector<Override>& overrides);
+// "key=value" from the command line.
+std::optional<Override> parseOverride(const std::string& arg, std::string* why);
+
+}  // namespace portcullis::config

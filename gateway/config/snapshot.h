@@ -1,0 +1,29 @@
+// An immutable snapshot of everything a session needs: config, loaded lists and the check
+// pipeline. SIGHUP builds a new one off the data path; sessions keep the one they started with.
+#pragma once
+#include <memory>
+#include <vector>
+
+#include "gateway/config/config.h"
+#include "gateway/core/pipeline.h"
+
+namespace portcullis::config {
+
+struct Snapshot {
+  std::shared_ptr<const Config> config;
+  std::shared_ptr<const core::Pipeline> pipeline;
+};
+
+struct SnapshotResult {
+  std::shared_ptr<const Snapshot> snapshot;
+  std::vector<core::SourceError> errors;
+  std::vector<std::string> warnings;
+};
+
+// The explicit check registry: which checks exist and in what order they run.
+SnapshotResult buildSnapshot(std::shared_ptr<const Config> config);
+
+// load() + buildSnapshot(), the way `run`, `check-config`, `scan` and SIGHUP all do it.
+SnapshotResult loadSnapshot(const std::string& path, const std::vector<Override>& overrides);
+
+}  // namespace portcullis::config

@@ -1,0 +1,84 @@
+#include "gateway/core/headers.h"
+
+#include <cstdio>
+#include <ctime>
+
+namespace portcullis::core {
+
+std::string headerSafe(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) out.push_back((c < 0x20 || c == 0x7f) ? '?' : static_cast<char>(c));
+  return out;
+}
+
+std::string formatHeader(const HeaderField& h) {
+  const std::string value = headerSafe(h.second);
+  std::string out = headerSafe(h.first) + ":";
+  const size_t nameCol = out.size();
+  size_t col = nameCol;
+  size_t pos = 0;
+  while (pos <= value.size()) {
+    size_t sp = value.find(' ', pos);
+    if (sp == std::string::npos) sp = value.size();
+    std::string_view word(value.data() + pos, sp - pos);
+    if (col > nameCol && col + 1 + word.size() > 78) {
+      out += "\r\n\t";
+      col = 8;
+    } else {
+      out += ' ';
+      ++col;
+    }
+    out += word;
+    col += word.size();
+    pos = sp + 1;
+  }
+  out += "\r\n";
+  return out;
+}
+
+std::string rfc5322Date(std::chrono::system_clock::time_point when) {
+  std::time_t t = std::chrono::system_clock::to_time_t(when);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S +0000 (UTC)", &tm);
+  return buf;
+}
+
+std::string receivedHeader(const SessionInfo& s, const Transaction& tx, std::string_view hostname,
+                           std::chrono::system_clock::time_point when) {
+  std::string proto = tx.smtputf8 ? "UTF8SMTP" : (s.esmtp ? "ESMTP" : "SMTP");
+  if (s.tls.active) proto += "S";
+  std::string v = "from " + (s.helo.empty() ? std::string("unknown") : s.helo) + " (" +
+                  s.clientName + " [" + s.clientAddressText() + "])";
+  if (s.tls.active) v += " (using " + s.tls.version + " with cipher " + s.tls.cipher + ")";
+  v += " by " + std::string(hostname) + " (Portcullis) with " + proto + " id " + tx.id;
+  if (tx.recipients.size() == 1) v += " for <" + tx.recipients.front().address.str() + ">";
+  v += "; " + rfc5322Date(when);
+  return formatHeader({"Received", v});
+}
+
+std::vector<HeaderField> verdictHeaders(const Verdict& v, const Decision& d, const Thresholds& t) {
+  char score[32];
+  std::snprintf(score, sizeof score, "%.2f", v.score());
+  const bool spam = d.action != Action::Accept;
+  std::string status = std::string(spam ? "Yes" : "No") + ", score=" + score;
+  if (t.addHeaders) {
+    char req[32];
+    std::snprintf(req, sizeof req, "%.1f", *t.addHeaders);
+    status += std::string(" required=") + req;
+  }
+  std::string tests;
+  for (const auto& s : v.symbols()) tests += (tests.empty() ? "" : ",") + s.name;
+  status += " tests=" + (tests.empty() ? std::string("none") : tests);
+  std::vector<HeaderField> out;
+  out.push_back({"X-Spam-Status", status});
+  out.push_back({"X-Spam-Score", score});
+  if (spam) out.push_back({"X-Spam-Flag", "YES"});
+  out.push_back({"X-Portcullis-Action", std::string(actionName(d.action))});
+  if (!v.symbols().empty()) out.push_back({"X-Portcullis-Symbols", v.symbolList()});
+  return out;
+}
+
+}  // namespace portcullis::core

@@ -1,0 +1,95 @@
+#include "gateway/net/stream.h"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+namespace portcullis::net {
+
+namespace {
+auto tokenFor(std::error_code& ec) { return asio::redirect_error(asio::use_awaitable, ec); }
+}  // namespace
+
+Stream::Stream(Socket socket) : socket_(std::move(socket)), deadline_(socket_.get_executor()) {}
+
+Stream::~Stream() { deadline_.cancel(); }
+
+void setNoDelay(Socket& s) {
+  if (s.local_endpoint().protocol().family() == AF_INET ||
+      s.local_endpoint().protocol().family() == AF_INET6) {
+    int one = 1;
+    ::setsockopt(s.native_handle(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  }
+}
+
+void Stream::setDeadline(std::chrono::steady_clock::duration d) {
+  *timedOut_ = false;
+  deadline_.expires_after(d);
+  deadline_.async_wait([this, flag = timedOut_](std::error_code ec) {
+    if (ec) return;  // reset or cancelled
+    *flag = true;
+    std::error_code ignored;
+    socket_.cancel(ignored);
+  });
+}
+
+void Stream::clearDeadline() { deadline_.cancel(); }
+
+std::error_code Stream::translate(std::error_code ec) const {
+  if (ec && *timedOut_) return std::make_error_code(std::errc::timed_out);
+  return ec;
+}
+
+asio::awaitable<std::error_code> Stream::readSome(std::string& into, size_t max) {
+  std::error_code ec;
+  const size_t old = into.size();
+  into.resize(old + max);
+  size_t n = 0;
+  if (tls_)
+    n = co_await tls_->async_read_some(asio::buffer(into.data() + old, max), tokenFor(ec));
+  else
+    n = co_await socket_.async_read_some(asio::buffer(into.data() + old, max), tokenFor(ec));
+  into.resize(old + n);
+  if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) co_return std::error_code{};
+  co_return translate(ec);
+}
+
+asio::awaitable<std::error_code> Stream::write(std::string_view bytes) {
+  std::error_code ec;
+  if (tls_)
+    co_await asio::async_write(*tls_, asio::buffer(bytes.data(), bytes.size()), tokenFor(ec));
+  else
+    co_await asio::async_write(socket_, asio::buffer(bytes.data(), bytes.size()), tokenFor(ec));
+  co_return translate(ec);
+}
+
+asio::awaitable<std::error_code> Stream::handshake(asio::ssl::context& ctx,
+                                                   asio::ssl::stream_base::handshake_type type,
+                                                   const std::string& serverName) {
+  tls_ = std::make_unique<asio::ssl::stream<Socket&>>(socket_, ctx);
+  if (!serverName.empty()) {
+    SSL_set_tlsext_host_name(tls_->native_handle(), serverName.c_str());
+    SSL_set1_host(tls_->native_handle(), serverName.c_str());
+  }
+  std::error_code ec;
+  co_await tls_->async_handshake(type, tokenFor(ec));
+  co_return translate(ec);
+}
+
+core::TlsInfo Stream::tlsInfo() const {
+  core::TlsInfo info;
+  if (!tls_) return info;
+  info.active = true;
+  info.version = SSL_get_version(tls_->native_handle());
+  info.cipher = SSL_get_cipher_name(tls_->native_handle());
+  return info;
+}
+
+void Stream::close() {
+  deadline_.cancel();
+  std::error_code ignored;
+  socket_.shutdown(asio::socket_base::shutdown_both, ignored);
+  socket_.close(ignored);
+}
+
+}  // namespace portcullis::net

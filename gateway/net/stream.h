@@ -1,0 +1,53 @@
+// A byte stream over a TCP or UNIX socket, with optional TLS on top and a deadline that
+// cancels whatever operation is pending when it expires. The only place that moves bytes.
+#pragma once
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+#include "gateway/core/transaction.h"
+#include "gateway/net/asio.h"
+
+namespace portcullis::net {
+
+using Socket = asio::generic::stream_protocol::socket;
+
+class Stream {
+ public:
+  explicit Stream(Socket socket);
+  ~Stream();
+  Stream(const Stream&) = delete;
+  Stream& operator=(const Stream&) = delete;
+
+  // Reads what is available (at least one byte). 0 bytes with no error means EOF.
+  asio::awaitable<std::error_code> readSome(std::string& into, size_t max = 64 * 1024);
+  asio::awaitable<std::error_code> write(std::string_view bytes);
+  asio::awaitable<std::error_code> handshake(asio::ssl::context& ctx,
+                                             asio::ssl::stream_base::handshake_type type,
+                                             const std::string& serverName = {});
+  core::TlsInfo tlsInfo() const;
+  bool tls() const { return static_cast<bool>(tls_); }
+
+  // Every following operation must finish within `d`, else it fails with timed_out.
+  void setDeadline(std::chrono::steady_clock::duration d);
+  void clearDeadline();
+  bool timedOut() const { return *timedOut_; }
+  void close();
+  Socket& socket() { return socket_; }
+  asio::any_io_executor executor() { return socket_.get_executor(); }
+
+ private:
+  std::error_code translate(std::error_code ec) const;
+
+  Socket socket_;
+  std::unique_ptr<asio::ssl::stream<Socket&>> tls_;
+  asio::steady_timer deadline_;
+  std::shared_ptr<bool> timedOut_ = std::make_shared<bool>(false);
+};
+
+// Disables Nagle on TCP sockets: request/response protocols stall on it (delayed ACKs).
+void setNoDelay(Socket& s);
+
+}  // namespace portcullis::net

@@ -1,0 +1,190 @@
+#include "gateway/proxy/server.h"
+
+#include <csignal>
+
+#include "gateway/core/log.h"
+#include "gateway/net/tls_context.h"
+
+namespace portcullis::proxy {
+
+Server::Server(std::string configPath, std::vector<config::Override> overrides,
+               std::shared_ptr<const config::Snapshot> snapshot)
+    : configPath_(std::move(configPath)), overrides_(std::move(overrides)), snapshot_(std::move(snapshot)) {}
+
+Server::~Server() {
+  for (auto& w : workers_) w->stop();
+  for (auto& t : threads_)
+    if (t.joinable()) t.join();
+  shared_.filePool.join();
+  reloadPool_.join();
+}
+
+std::shared_ptr<const config::Snapshot> Server::current() {
+  std::lock_guard lock(snapshotMutex_);
+  return snapshot_;
+}
+
+int Server::run() {
+  const config::Config& c = *current()->config;
+  core::log::setLevel(c.logLevel);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  if (c.smtp.offerStartTls) {
+    auto tls = net::makeServerTlsContext(c.tlsCertFile, c.tlsKeyFile, c.hostname);
+    if (!tls.context) {
+      core::log::error("STARTTLS: " + tls.error);
+      return 1;
+    }
+    core::log::info("STARTTLS: " + tls.description);
+    shared_.serverTls = tls.context;
+  }
+  if (c.relay.tls != relay::DownstreamTls::Off) {
+    auto tls = net::makeClientTlsContext(c.relay.tlsVerify, c.relay.tlsCaFile);
+    if (!tls.context) {
+      core::log::error(tls.error);
+      return 1;
+    }
+    shared_.clientTls = tls.context;
+  }
+
+  for (const auto& l : c.listen) {
+    try {
+      auto addr = asio::ip::make_address(l.host == "localhost" ? "127.0.0.1" : l.host);
+      auto acc = std::make_unique<asio::ip::tcp::acceptor>(main_);
+      asio::ip::tcp::endpoint ep(addr, l.port);
+      acc->open(ep.protocol());
+      acc->set_option(asio::socket_base::reuse_address(true));
+      if (addr.is_v6()) acc->set_option(asio::ip::v6_only(true));
+      acc->bind(ep);
+      acc->listen(asio::socket_base::max_listen_connections);
+      core::log::info("listening on " + l.str());
+      acceptors_.push_back(std::move(acc));
+    } catch (const std::system_error& e) {
+      core::log::error("cannot listen on " + l.str() + ": " + e.code().message());
+      return 1;
+    }
+  }
+  core::log::info("downstream " + c.downstream.str() + ", relay_domains: " +
+                  std::to_string(c.relayDomains.size()) + ", workers: " + std::to_string(c.workers));
+
+  sessions_.resize(c.workers);
+  for (int i = 0; i < c.workers; ++i) {
+    workers_.push_back(std::make_unique<asio::io_context>(1));
+    guards_.push_back(asio::make_work_guard(*workers_.back()));
+  }
+  for (auto& w : workers_) threads_.emplace_back([ctx = w.get()] { ctx->run(); });
+
+  for (auto& acc : acceptors_) asio::co_spawn(main_, acceptLoop(*acc), asio::detached);
+  asio::co_spawn(main_, signalLoop(), asio::detached);
+  main_.run();
+  return exitStatus_;
+}
+
+asio::awaitable<void> Server::acceptLoop(asio::ip::tcp::acceptor& acceptor) {
+  while (!shared_.stopping) {
+    size_t index = nextWorker_++ % workers_.size();
+    asio::io_context& worker = *workers_[index];
+    std::error_code ec;
+    asio::ip::tcp::socket sock = co_await acceptor.async_accept(worker, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      if (ec == asio::error::operation_aborted || shared_.stopping) co_return;
+      core::log::warn("accept: " + ec.message());
+      continue;
+    }
+    auto protocol = sock.local_endpoint(ec).protocol();
+    net::Socket generic(worker, asio::generic::stream_protocol(protocol.family(), protocol.protocol()),
+                        sock.release());
+    auto snapshot = current();
+    auto& registry = sessions_[index];
+    asio::co_spawn(
+        worker,
+        [this, s = std::move(generic), snapshot, &registry]() mutable -> asio::awaitable<void> {
+          ProxySession session(std::move(s), snapshot, shared_);
+          registry.insert(&session);
+          struct Unregister {
+            std::set<ProxySession*>& r;
+            ProxySession* p;
+            ~Unregister() { r.erase(p); }
+          } unregister{registry, &session};
+          try {
+            co_await session.run();
+          } catch (const std::exception& e) {
+            // A bug, not bad input: log it and drop the connection; nothing was acknowledged.
+            core::log::error(std::string("session aborted: ") + e.what());
+          }
+        },
+        asio::detached);
+  }
+}
+
+asio::awaitable<void> Server::signalLoop() {
+  while (true) {
+    std::error_code ec;
+    int sig = co_await signals_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return;
+    if (sig == SIGHUP) {
+      reload();
+      continue;
+    }
+    core::log::info(std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") + ", shutting down");
+    beginShutdown();
+    co_return;
+  }
+}
+
+void Server::reload() {
+  core::log::info("SIGHUP: reloading " + (configPath_.empty() ? std::string("defaults") : configPath_));
+  // Built off the event loops; swapped in atomically. Sessions keep the snapshot they started with.
+  asio::post(reloadPool_, [this] {
+    auto result = config::loadSnapshot(configPath_, overrides_);
+    asio::post(main_, [this, result = std::move(result)] {
+      if (!result.snapshot) {
+        for (const auto& e : result.errors) core::log::error("reload: " + e.str());
+        core::log::error("reload failed: keeping the running configuration");
+        return;
+      }
+      for (const auto& w : result.warnings) core::log::warn(w);
+      const auto& old = *current()->config;
+      const auto& now = *result.snapshot->config;
+      if (old.listen.size() != now.listen.size() || old.workers != now.workers)
+        core::log::warn("reload: listen addresses and workers change only on restart");
+      {
+        std::lock_guard lock(snapshotMutex_);
+        snapshot_ = result.snapshot;
+      }
+      core::log::info("reload complete");
+    });
+  });
+}
+
+void Server::beginShutdown() {
+  shared_.stopping = true;
+  for (auto& acc : acceptors_) {
+    std::error_code ignored;
+    acc->close(ignored);
+  }
+  // Idle sessions are told 421 now; sessions inside a transaction finish it first.
+  for (size_t i = 0; i < workers_.size(); ++i)
+    asio::post(*workers_[i], [this, i] {
+      for (auto* s : sessions_[i]) s->kick();
+    });
+  const auto deadline = std::chrono::steady_clock::now() + current()->config->shutdownTimeout;
+  asio::co_spawn(
+      main_,
+      [this, deadline]() -> asio::awaitable<void> {
+        asio::steady_timer timer(main_);
+        while (shared_.activeSessions > 0 && std::chrono::steady_clock::now() < deadline) {
+          timer.expires_after(std::chrono::milliseconds(50));
+          co_await timer.async_wait(asio::use_awaitable);
+        }
+        if (shared_.activeSessions > 0)
+          core::log::warn("shutdown timeout: dropping " + std::to_string(shared_.activeSessions.load()) +
+                          " session(s); their open transactions were not acknowledged");
+        for (auto& g : guards_) g.reset();
+        for (auto& w : workers_) w->stop();
+        main_.stop();
+      },
+      asio::detached);
+}
+
+}  // namespace portcullis::proxy

@@ -1,0 +1,19 @@
+// What every proxy session on every worker shares: TLS contexts, the maildir pool, the
+// shutdown flag. Owned by the Server; outlives every session.
+#pragma once
+#include <atomic>
+#include <memory>
+
+#include "gateway/net/asio.h"
+
+namespace portcullis::proxy {
+
+struct SharedState {
+  std::shared_ptr<asio::ssl::context> serverTls;  // null: STARTTLS not offered
+  std::shared_ptr<asio::ssl::context> clientTls;  // downstream STARTTLS
+  asio::thread_pool filePool{2};                  // blocking file I/O (maildir)
+  std::atomic<bool> stopping{false};
+  std::atomic<int> activeSessions{0};
+};
+
+}  // namespace portcullis::proxy
