@@ -1,0 +1,100 @@
+// Config loading: defaults, file values, -o overrides, errors with file and line.
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <fstream>
+
+#include "gateway/config/snapshot.h"
+
+using namespace portcullis;
+
+namespace {
+std::string writeTemp(const std::string& name, const std::string& text) {
+  std::string path = std::string(P_tmpdir) + "/portcullis-test-" + name;
+  std::ofstream(path) << text;
+  return path;
+}
+}  // namespace
+
+TEST_CASE("defaults work with no file at all") {
+  auto r = config::load("", {});
+  REQUIRE(r.config);
+  CHECK(r.config->listen.at(0).str() == "127.0.0.1:2525");
+  CHECK(r.config->downstream.kind == relay::DownstreamUrl::Kind::Maildir);
+  CHECK(r.config->smtp.bareLineEndings == smtp::BareLineEndings::Reject);
+  CHECK(!r.config->hostname.empty());
+}
+
+TEST_CASE("file values and overrides, lists appended by repeated -o") {
+  auto path = writeTemp("a.toml",
+                        "listen = \"127.0.0.1:2600\"\nhostname = \"gw.test\"\n"
+                        "downstream = \"smtp://127.0.0.1:10025\"\n[smtp]\nmax_errors = 5\n"
+                        "[policy.\"example.org\"]\nreject = 9.5\ndisable = [\"client_access\"]\n");
+  auto r = config::load(path, {{"smtp.max_errors", "7"},
+                               {"listen", "127.0.0.1:2601"},
+                               {"listen", "[::1]:2602"},
+                               {"relay_domains", "example.com"},
+                               {"relay.tls", "require"}});
+  INFO((r.errors.empty() ? "" : r.errors[0].str()));
+  REQUIRE(r.config);
+  CHECK(r.config->smtp.maxErrors == 7);
+  REQUIRE(r.config->listen.size() == 2);
+  CHECK(r.config->listen[1].str() == "[::1]:2602");
+  CHECK(r.config->relayDomains == std::vector<std::string>{"example.com"});
+  CHECK(r.config->downstream.str() == "smtp://127.0.0.1:10025");
+  CHECK(r.config->relay.tls == relay::DownstreamTls::Require);
+  CHECK(r.config->smtp.hostname == "gw.test");
+  auto org = r.config->policies.forDomain("example.org");
+  CHECK(org->name == "example.org");
+  CHECK(*org->thresholds.reject == 9.5);
+  CHECK_FALSE(org->runs("client_access"));
+  CHECK(r.config->policies.forDomain("example.com")->name == "default");
+}
+
+TEST_CASE("errors name file and line; typos are not silently ignored") {
+  auto path = writeTemp("b.toml",
+                        "hostname = \"gw\"\nrelay_domain = [\"x\"]\n[smtp]\nmax_errors = \"many\"\n"
+                        "bare_line_endings = \"sometimes\"\n[relay]\ntls = \"maybe\"\n"
+                        "downstream = 1\n");
+  auto r = config::load(path, {});
+  CHECK_FALSE(r.config);
+  std::vector<std::string> msgs;
+  for (const auto& e : r.errors) msgs.push_back(e.str());
+  auto has = [&](const std::string& s) {
+    return std::any_of(msgs.begin(), msgs.end(), [&](const auto& m) { return m.find(s) != std::string::npos; });
+  };
+  CHECK(has(path + ":2: unknown key 'relay_domain'"));
+  CHECK(has(path + ":4: 'smtp.max_errors' must be an integer"));
+  CHECK(has(path + ":5: smtp.bare_line_endings"));
+  CHECK(has(path + ":7: relay.tls"));
+  CHECK(has(path + ":8: unknown key 'relay.downstream'"));
+}
+
+TEST_CASE("TOML syntax errors and bad downstream URLs") {
+  auto path = writeTemp("c.toml", "hostname = \"gw\"\nlisten = [\n");
+  auto r = config::load(path, {});
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].file == path);
+  CHECK(r.errors[0].line >= 2);
+  auto u = config::load("", {{"downstream", "ftp://x"}});
+  REQUIRE_FALSE(u.config);
+  CHECK(u.errors[0].message.find("downstream 'ftp://x'") != std::string::npos);
+  for (const char* good : {"smtp://[::1]:25", "lmtp://127.0.0.1:24", "lmtp:unix:/run/dovecot/lmtp", "maildir:/tmp/m"})
+    CHECK(relay::DownstreamUrl::parse(good, nullptr));
+  for (const char* bad : {"smtp://host", "smtp://host:0", "smtp://:25", "lmtp:unix:", "maildir:"})
+    CHECK_FALSE(relay::DownstreamUrl::parse(bad, nullptr));
+}
+
+TEST_CASE("snapshot loads list files and reports their errors with line numbers") {
+  auto list = writeTemp("list.cidr", "192.0.2.0/24 deny\nbogus allow\n");
+  auto r = config::loadSnapshot("", {{"client_access.file", list}});
+  REQUIRE_FALSE(r.snapshot);
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].str() == list + ":2: 'bogus' is not an IPv4/IPv6 address or network (host bits must be zero)");
+  auto missing = config::loadSnapshot("", {{"client_access.file", "/nonexistent/list"}});
+  REQUIRE_FALSE(missing.snapshot);
+  CHECK(missing.errors[0].str() == "/nonexistent/list: cannot open list file");
+  auto empty = config::loadSnapshot("", {});
+  REQUIRE(empty.snapshot);
+  CHECK(empty.warnings.at(0).find("relay_domains is empty") != std::string::npos);
+}

@@ -1,0 +1,42 @@
+// Headers the gateway adds can never carry client-supplied CR/LF.
+#include <catch2/catch.hpp>
+
+#include "gateway/core/headers.h"
+
+using namespace portcullis::core;
+
+TEST_CASE("Received header: shape, folding, and no injected line breaks") {
+  SessionInfo s;
+  s.clientIp = IpAddress::parse("192.0.2.1");
+  s.helo = "evil\r\nX-Injected: yes";
+  s.esmtp = true;
+  s.tls = {true, "TLSv1.3", "TLS_AES_256_GCM_SHA384"};
+  Transaction tx;
+  tx.id = "ABC.1";
+  Address rcpt;
+  rcpt.local = "bob\nBcc: x";
+  rcpt.domain = "example.com";
+  tx.recipients.push_back({rcpt, {}});
+  std::string h = receivedHeader(s, tx, "gw.test", std::chrono::system_clock::time_point{});
+  std::string unfolded = h;
+  for (size_t p; (p = unfolded.find("\r\n\t")) != std::string::npos;) unfolded.replace(p, 3, " ");
+  CHECK(unfolded.starts_with("Received: from evil??X-Injected: yes (unknown [192.0.2.1])"));
+  CHECK(unfolded.find("(using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384) by gw.test (Portcullis) "
+                      "with ESMTPS id ABC.1 for <\"bob?Bcc: x\"@example.com>;") != std::string::npos);
+  CHECK(h.ends_with("\r\n"));
+  // Every line break in the header is a fold (CRLF followed by whitespace).
+  for (size_t p = h.find("\r\n"); p + 2 < h.size(); p = h.find("\r\n", p + 2))
+    CHECK((h[p + 2] == '\t' || h[p + 2] == ' '));
+  CHECK(h.find('\n') == h.find("\r\n") + 1);
+  for (size_t i = 0; i < h.size(); ++i)
+    if (h[i] == '\n') CHECK(h[i - 1] == '\r');
+}
+
+TEST_CASE("verdict headers list symbols") {
+  Verdict v;
+  v.add({"CLIENT_ALLOWLISTED", -5, "", Stage::Connect});
+  auto d = v.decide({});
+  auto hs = verdictHeaders(v, d, {});
+  CHECK(hs.at(0).first == "X-Spam-Status");
+  CHECK(hs.at(0).second == "No, score=-5.00 required=6.0 tests=CLIENT_ALLOWLISTED");
+}

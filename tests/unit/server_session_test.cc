@@ -1,0 +1,260 @@
+// The ESMTP session state machine, driven without sockets.
+#include <catch2/catch.hpp>
+
+#include "gateway/smtp/server_session.h"
+
+using namespace portcullis;
+using Event = smtp::ServerSession::Event;
+
+namespace {
+struct Harness {
+  smtp::ServerSession s;
+  std::vector<Event> events;
+  std::vector<std::string> messages;
+  // Answers for the next Rcpt events, in order (empty reply = accept).
+  std::vector<core::Reply> rcptAnswers;
+
+  explicit Harness(smtp::SessionSettings settings = {}, core::Reply greeting = {})
+      : s([&] {
+          settings.hostname = "gw.test";
+          return settings;
+        }(), core::SessionInfo{}) {
+    s.info().id = "T";
+    s.greet(greeting);
+  }
+  // Feeds bytes and runs the session until it needs input; returns the output produced.
+  std::string send(std::string_view bytes) {
+    s.receive(bytes);
+    return pump();
+  }
+  std::string pump() {
+    while (true) {
+      Event e = s.next();
+      events.push_back(e);
+      switch (e) {
+        case Event::NeedInput:
+        case Event::Close:
+          return s.takeOutput();
+        case Event::Rcpt: {
+          core::Reply r;
+          if (!rcptAnswers.empty()) {
+            r = rcptAnswers.front();
+            rcptAnswers.erase(rcptAnswers.begin());
+          }
+          s.answer(r);
+          break;
+        }
+        case Event::Message:
+          messages.push_back(s.transaction()->message);
+          s.answer(core::makeReply(250, "2.0.0", "Ok: queued"));
+          break;
+        case Event::StartTls:
+          s.tlsStarted(core::TlsInfo{true, "TLSv1.3", "TEST"});
+          break;
+        case Event::Reset:
+          break;
+        default:
+          s.answer({});
+      }
+    }
+  }
+  bool saw(Event e) const { return std::find(events.begin(), events.end(), e) != events.end(); }
+};
+}  // namespace
+
+TEST_CASE("greeting, EHLO capabilities, no CHUNKING") {
+  Harness h;
+  CHECK(h.s.takeOutput() == "220 gw.test ESMTP Portcullis\r\n");
+  std::string ehlo = h.send("EHLO client.test\r\n");
+  CHECK(ehlo.starts_with("250-gw.test\r\n"));
+  for (const char* cap : {"PIPELINING", "SIZE 26214400", "ENHANCEDSTATUSCODES", "8BITMIME", "SMTPUTF8", "STARTTLS"})
+    CHECK(ehlo.find(cap) != std::string::npos);
+  CHECK(ehlo.find("CHUNKING") == std::string::npos);
+  CHECK(h.send("HELO client.test\r\n") == "250 gw.test\r\n");
+}
+
+TEST_CASE("a pipelined transaction is answered in order and the message kept") {
+  Harness h;
+  h.s.takeOutput();
+  std::string out = h.send("EHLO c.test\r\nMAIL FROM:<a@x.test>\r\nRCPT TO:<b@y.test>\r\nDATA\r\n");
+  CHECK(out.find("250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 ") != std::string::npos);
+  out = h.send("Subject: t\r\n\r\n..dot\r\n.\r\nQUIT\r\n");
+  REQUIRE(h.messages.size() == 1);
+  CHECK(h.messages[0] == "Subject: t\r\n\r\n.dot\r\n");
+  CHECK(out == "250 2.0.0 Ok: queued\r\n221 2.0.0 Bye\r\n");
+  CHECK(h.s.closed());
+}
+
+TEST_CASE("sequence errors") {
+  Harness h;
+  h.s.takeOutput();
+  CHECK(h.send("MAIL FROM:<a@x.test>\r\n").starts_with("503 5.5.1"));
+  h.send("EHLO c.test\r\n");
+  CHECK(h.send("RCPT TO:<b@y.test>\r\n").starts_with("503 5.5.1"));
+  CHECK(h.send("DATA\r\n").starts_with("503 5.5.1"));
+  h.send("MAIL FROM:<a@x.test>\r\n");
+  CHECK(h.send("MAIL FROM:<a@x.test>\r\n").starts_with("503 5.5.1"));
+  CHECK(h.send("DATA\r\n").starts_with("554 5.5.1"));
+  CHECK(h.send("RSET\r\n") == "250 2.0.0 Ok\r\n");
+  CHECK(h.saw(Event::Reset));
+  CHECK(h.send("RCPT TO:<b@y.test>\r\n").starts_with("503 5.5.1"));
+}
+
+TEST_CASE("commands answered locally") {
+  Harness h;
+  h.s.takeOutput();
+  CHECK(h.send("NOOP\r\n") == "250 2.0.0 Ok\r\n");
+  CHECK(h.send("VRFY bob\r\n").starts_with("252 2.0.0"));
+  CHECK(h.send("VRFY\r\n").starts_with("501 5.5.4"));
+  CHECK(h.send("HELP\r\n").starts_with("214 2.0.0"));
+  CHECK(h.send("BDAT 10 LAST\r\n").starts_with("502 5.5.1"));
+  CHECK(h.send("AUTH PLAIN\r\n").starts_with("502 5.5.1"));
+  CHECK(h.send("FOO\r\n").starts_with("502 5.5.2"));
+  CHECK(h.send("EHLO\r\n").starts_with("501 5.5.4"));
+  CHECK(h.send("EHLO two words\r\n").starts_with("501 5.5.4"));
+}
+
+TEST_CASE("MAIL parameters: SIZE, BODY, SMTPUTF8, unknown") {
+  smtp::SessionSettings st;
+  st.maxMessageSize = 1000;
+  Harness h(st);
+  h.s.takeOutput();
+  h.send("EHLO c.test\r\n");
+  CHECK(h.send("MAIL FROM:<a@x.test> SIZE=2000\r\n").starts_with("552 5.3.4"));
+  CHECK(h.send("MAIL FROM:<a@x.test> SIZE=abc\r\n").starts_with("501 5.5.4"));
+  CHECK(h.send("MAIL FROM:<a@x.test> BODY=BINARYMIME\r\n").starts_with("501 5.5.4"));
+  CHECK(h.send("MAIL FROM:<a@x.test> FOO=1\r\n").starts_with("555 5.5.4"));
+  CHECK(h.send("MAIL FROM:<jörg@x.test>\r\n").starts_with("553 5.6.7"));
+  CHECK(h.send("MAIL FROM:<jörg@x.test> SMTPUTF8 BODY=8BITMIME SIZE=10\r\n").starts_with("250"));
+  CHECK(h.s.transaction()->smtputf8);
+  CHECK(h.s.transaction()->body8bit);
+  CHECK(*h.s.transaction()->declaredSize == 10);
+  CHECK(h.send("RCPT TO:<b@y.test> NOTIFY=NEVER\r\n").starts_with("555 5.5.4"));
+  Harness helo;
+  helo.s.takeOutput();
+  helo.send("HELO c.test\r\n");
+  CHECK(helo.send("MAIL FROM:<a@x.test> SIZE=10\r\n").starts_with("555 5.5.4"));
+}
+
+TEST_CASE("recipient limit answers 452 4.5.3") {
+  smtp::SessionSettings st;
+  st.maxRecipients = 2;
+  Harness h(st);
+  h.s.takeOutput();
+  h.send("EHLO c.test\r\nMAIL FROM:<a@x.test>\r\n");
+  h.send("RCPT TO:<1@y.test>\r\nRCPT TO:<2@y.test>\r\n");
+  CHECK(h.send("RCPT TO:<3@y.test>\r\n").starts_with("452 4.5.3"));
+}
+
+TEST_CASE("long lines, bare LF, bare CR and NUL in commands") {
+  smtp::SessionSettings st;
+  st.maxLineLength = 512;
+  Harness h(st);
+  h.s.takeOutput();
+  CHECK(h.send(std::string(600, 'A') + "\r\nNOOP\r\n") == "500 5.5.2 Error: line too long\r\n250 2.0.0 Ok\r\n");
+  // A long line arriving in pieces is discarded to its end, then answered once.
+  CHECK(h.send(std::string(700, 'B')).empty());
+  CHECK(h.send(std::string(700, 'B') + "\r\n").starts_with("500 5.5.2"));
+  CHECK(h.send("NOOP\n").starts_with("500 5.5.2"));
+  CHECK(h.send("NO\rOP\r\n").starts_with("500 5.5.2"));
+  CHECK(h.send(std::string("NO\0OP\r\n", 7)).starts_with("500 5.5.2"));
+}
+
+TEST_CASE("too many errors closes with 421") {
+  smtp::SessionSettings st;
+  st.maxErrors = 3;
+  Harness h(st);
+  h.s.takeOutput();
+  std::string out = h.send("X\r\nY\r\nZ\r\nNOOP\r\n");
+  CHECK(out.find("421 4.7.0") != std::string::npos);
+  CHECK(out.find("250 2.0.0") == std::string::npos);
+  CHECK(h.s.closed());
+}
+
+TEST_CASE("STARTTLS discards pipelined plaintext and resets the session") {
+  Harness h;
+  h.s.takeOutput();
+  h.send("EHLO c.test\r\n");
+  std::string out = h.send("STARTTLS\r\nMAIL FROM:<injected@x.test>\r\n");
+  CHECK(out == "220 2.0.0 Ready to start TLS\r\n");
+  CHECK(h.saw(Event::StartTls));
+  CHECK(h.s.info().tls.active);
+  CHECK(h.s.info().helo.empty());
+  CHECK(h.s.transaction() == nullptr);
+  // The injected MAIL was never executed: the session still needs EHLO.
+  CHECK(h.send("RCPT TO:<b@y.test>\r\n").starts_with("503"));
+  CHECK(h.send("MAIL FROM:<a@x.test>\r\n").starts_with("503 5.5.1 Error: send HELO"));
+  std::string ehlo = h.send("EHLO c.test\r\n");
+  CHECK(ehlo.find("STARTTLS") == std::string::npos);
+  CHECK(h.send("STARTTLS\r\n").starts_with("554 5.5.1"));
+}
+
+TEST_CASE("STARTTLS in a transaction or with arguments is refused") {
+  Harness h;
+  h.s.takeOutput();
+  h.send("EHLO c.test\r\nMAIL FROM:<a@x.test>\r\n");
+  CHECK(h.send("STARTTLS\r\n").starts_with("503 5.5.1"));
+  CHECK(h.send("RSET\r\nSTARTTLS now\r\n").find("501 5.5.4") != std::string::npos);
+}
+
+TEST_CASE("a bare LF in DATA closes with 521 and nothing is delivered") {
+  Harness h;
+  h.s.takeOutput();
+  h.send("EHLO c.test\r\nMAIL FROM:<a@x.test>\r\nRCPT TO:<b@y.test>\r\nDATA\r\n");
+  std::string out = h.send("Subject: x\r\n\r\nhi\n.\nMAIL FROM:<evil@x.test>\r\n");
+  CHECK(out.starts_with("521 5.5.2"));
+  CHECK(h.messages.empty());
+  CHECK(h.s.closed());
+}
+
+TEST_CASE("oversized message gets 552 5.3.4 and the session goes on") {
+  smtp::SessionSettings st;
+  st.maxMessageSize = 1024;
+  Harness h(st);
+  h.s.takeOutput();
+  h.send("EHLO c.test\r\nMAIL FROM:<a@x.test>\r\nRCPT TO:<b@y.test>\r\nDATA\r\n");
+  std::string out = h.send(std::string(4000, 'x') + "\r\n.\r\nNOOP\r\n");
+  CHECK(out == "552 5.3.4 Error: message file too big\r\n250 2.0.0 Ok\r\n");
+  CHECK(h.messages.empty());
+}
+
+TEST_CASE("client gone mid-DATA: the message is dropped") {
+  Harness h;
+  h.s.takeOutput();
+  h.send("EHLO c.test\r\nMAIL FROM:<a@x.test>\r\nRCPT TO:<b@y.test>\r\nDATA\r\npartial\r\n");
+  h.s.eof();
+  h.pump();
+  CHECK(h.messages.empty());
+  CHECK(h.s.closed());
+}
+
+TEST_CASE("rejected at connect: 554 banner, 503 to commands, 221 to QUIT") {
+  Harness h({}, core::makeReply(554, "5.7.1", "go away"));
+  CHECK(h.s.takeOutput() == "554 go away\r\n");
+  CHECK(h.send("EHLO c.test\r\n").starts_with("503 5.5.1"));
+  CHECK(h.send("MAIL FROM:<a@x.test>\r\n").starts_with("503 5.5.1"));
+  CHECK(h.send("QUIT\r\n") == "221 2.0.0 Bye\r\n");
+}
+
+TEST_CASE("a refused recipient is not added; EHLO mid-transaction resets it") {
+  Harness h;
+  h.s.takeOutput();
+  h.rcptAnswers = {core::makeReply(554, "5.7.1", "Relay access denied"), {}};
+  h.send("EHLO c.test\r\nMAIL FROM:<a@x.test>\r\n");
+  CHECK(h.send("RCPT TO:<b@evil.test>\r\n").starts_with("554 5.7.1"));
+  CHECK(h.s.transaction()->recipients.empty());
+  h.send("RCPT TO:<b@y.test>\r\n");
+  CHECK(h.s.transaction()->recipients.size() == 1);
+  h.send("EHLO again.test\r\n");
+  CHECK(h.s.transaction() == nullptr);
+  CHECK(h.saw(Event::Reset));
+  CHECK(h.s.info().helo == "again.test");
+}
+
+TEST_CASE("idle timeout answers 421 4.4.2") {
+  Harness h;
+  h.s.takeOutput();
+  h.s.idleTimeout();
+  CHECK(h.pump().starts_with("421 4.4.2"));
+  CHECK(h.s.closed());
+}
