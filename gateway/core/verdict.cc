@@ -55,8 +55,13 @@ Decision Verdict::decide(const Thresholds& t) const {
   consider(Action::Tempfail, t.tempfail);
   consider(Action::Discard, t.discard);
   consider(Action::Reject, t.reject);
+  // A forced action at least as harsh as the score's wins: its reply says why (a deny list's
+  // text, a DMARC policy) where the score's reply is generic.
+  bool forcedWon = false;
   for (const auto& f : forced_) {
-    if (actionSeverity(f.action) > actionSeverity(best.action)) {
+    if (actionSeverity(f.action) > actionSeverity(best.action) ||
+        (!forcedWon && actionSeverity(f.action) == actionSeverity(best.action) && best.action != Action::Accept)) {
+      forcedWon = true;
       best.action = f.action;
       best.reply = f.reply;
       best.decidedBy = f.symbol;

@@ -112,42 +112,43 @@ std::variant<core::Address, core::Reply> parsePath(std::string_view& text, bool 
     addr.routed = true;
     text.remove_prefix(colon + 1);
   }
-  // Local part: quoted string or dot-string (quoted pairs tolerated there as well).
-  if (!text.empty() && text.front() == '"') {
-    addr.quotedLocal = true;
+  // Local part: a dot-string, a quoted string, or (as Postfix accepts, RFC 5322 obs-local-part)
+  // a mix of both such as much."more unusual". Quoted pairs are tolerated outside quotes too.
+  while (!text.empty()) {
+    char c = text.front();
+    if (c == '"') {
+      addr.quotedLocal = true;
+      text.remove_prefix(1);
+      bool closed = false;
+      while (!text.empty()) {
+        char q = text.front();
+        text.remove_prefix(1);
+        if (q == '\\') {
+          if (text.empty()) break;
+          addr.local.push_back(text.front());
+          text.remove_prefix(1);
+        } else if (q == '"') {
+          closed = true;
+          break;
+        } else {
+          addr.local.push_back(q);
+        }
+      }
+      if (!closed) return syntax("Bad address syntax: unterminated quoted local part");
+      continue;
+    }
+    if (c == '@' || c == '>' || c == ' ' || c == '<' || c == '(' || c == ')' || c == ',' ||
+        c == ':' || c == ';' || c == '[' || c == ']')
+      break;
     text.remove_prefix(1);
-    bool closed = false;
-    while (!text.empty()) {
-      char c = text.front();
+    if (c == '\\') {
+      if (text.empty()) return syntax("Bad address syntax");
+      c = text.front();
       text.remove_prefix(1);
-      if (c == '\\') {
-        if (text.empty()) break;
-        addr.local.push_back(text.front());
-        text.remove_prefix(1);
-      } else if (c == '"') {
-        closed = true;
-        break;
-      } else {
-        addr.local.push_back(c);
-      }
     }
-    if (!closed) return syntax("Bad address syntax: unterminated quoted local part");
-  } else {
-    while (!text.empty()) {
-      char c = text.front();
-      if (c == '@' || c == '>' || c == ' ' || c == '<' || c == '"' || c == '(' || c == ')' ||
-          c == ',' || c == ':' || c == ';' || c == '[' || c == ']')
-        break;
-      text.remove_prefix(1);
-      if (c == '\\') {
-        if (text.empty()) return syntax("Bad address syntax");
-        c = text.front();
-        text.remove_prefix(1);
-      }
-      addr.local.push_back(c);
-    }
-    if (addr.local.empty()) return syntax("Bad address syntax: empty local part");
+    addr.local.push_back(c);
   }
+  if (addr.local.empty() && !addr.quotedLocal) return syntax("Bad address syntax: empty local part");
   if (!text.empty() && text.front() == '@') {
     text.remove_prefix(1);
     size_t end = 0;

@@ -131,3 +131,13 @@ TEST_CASE("policy map: exact domain, parent entries, default") {
   CHECK(m.forDomain("example.net") == base);
   CHECK(m.forDomain("other.test") == base);
 }
+
+TEST_CASE("a forced reject keeps its own reply even when the score also rejects") {
+  Verdict v;
+  v.add({"CLIENT_DENYLISTED", 20, "", Stage::Connect});
+  v.force({Action::Reject, makeReply(554, "5.7.1", "Listed"), "CLIENT_DENYLISTED"});
+  auto d = v.decide({});
+  CHECK(d.reply.code == 554);
+  CHECK(d.reply.text == "Listed");
+  CHECK(d.decidedBy == "CLIENT_DENYLISTED");
+}

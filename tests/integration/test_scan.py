@@ -1,0 +1,90 @@
+"""`portcullis scan` runs the same pipeline on a message file and reports it."""
+import json
+import os
+import subprocess
+import tempfile
+import unittest
+
+from harness import BIN, SHARED
+
+
+def scan(*args, stdin=None):
+    r = subprocess.run([BIN, "scan", *args], input=stdin, capture_output=True, timeout=30)
+    return r.returncode, r.stdout.decode(), r.stderr.decode()
+
+
+class ScanTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp()
+        cls.msg = os.path.join(cls.dir, "msg.eml")
+        with open(cls.msg, "w") as f:
+            f.write("From a@sender.test Mon Nov 23 00:00:00 2026\nFrom: a@sender.test\nSubject: hi\n\nbody\n")
+        cls.list = os.path.join(cls.dir, "access.cidr")
+        with open(cls.list, "w") as f:
+            f.write("192.0.2.0/24 deny Listed\n198.51.100.0/24 allow\n")
+        cls.base = ["-o", "relay_domains=example.com", "-o", f"client_access.file={cls.list}"]
+
+    def test_clean_message_is_accepted(self):
+        code, out, err = scan(*self.base, "--json", "--client-ip", "203.0.113.5", "--rcpt", "bob@example.com", self.msg)
+        self.assertEqual(code, 0, err)
+        r = json.loads(out)
+        self.assertEqual(r["action"], "accept")
+        self.assertEqual(r["score"], 0)
+        self.assertEqual(r["symbols"], [])
+        self.assertEqual(r["headers"][0]["name"], "X-Spam-Status")
+
+    def test_denylisted_client_is_rejected(self):
+        code, out, _ = scan(*self.base, "--json", "--client-ip", "192.0.2.9", self.msg)
+        self.assertEqual(code, 1)
+        r = json.loads(out)
+        self.assertEqual(r["action"], "reject")
+        self.assertEqual(r["decided_by"], "CLIENT_DENYLISTED")
+        self.assertEqual(r["reply"]["code"], 554)
+        self.assertEqual([s["name"] for s in r["symbols"]], ["CLIENT_DENYLISTED"])
+        self.assertIn(f"{self.list}:1", r["symbols"][0]["reason"])
+
+    def test_allowlisted_client_scores_negative_in_text_report(self):
+        code, out, _ = scan(*self.base, "--client-ip", "198.51.100.1", "--rcpt", "bob@example.com", self.msg)
+        self.assertEqual(code, 0)
+        self.assertIn("action: accept", out)
+        self.assertIn("CLIENT_ALLOWLISTED   -5.00  [connect]", out)
+
+    def test_relay_refusal_and_thresholds_from_command_line(self):
+        code, out, _ = scan(*self.base, "--json", "--rcpt", "bob@elsewhere.test", self.msg)
+        self.assertEqual(code, 1)
+        self.assertIn("Relay access denied", json.loads(out)["reply"]["text"])
+        # add_headers at -10: an allowlisted client (-5) is "spam" by that measure -> status 3.
+        code, out, _ = scan(*self.base, "-o", "verdict.add_headers=-10", "--json", "--client-ip",
+                            "198.51.100.1", "--rcpt", "bob@example.com", self.msg)
+        self.assertEqual(code, 3)
+        self.assertEqual(json.loads(out)["action"], "add_headers")
+
+    def test_stdin_several_files_and_errors(self):
+        code, out, _ = scan(*self.base, "--json", "-", self.msg, stdin=b"Subject: x\r\n\r\ny\r\n")
+        self.assertEqual(code, 0)
+        self.assertEqual(len(out.strip().split("\n")), 2)
+        code, _, err = scan(*self.base, "/nonexistent.eml")
+        self.assertEqual(code, 4)
+        self.assertIn("cannot open", err)
+        code, _, err = scan("--client-ip", "not-an-ip", self.msg)
+        self.assertEqual(code, 4)
+        code, _, err = scan("-o", "smtp.max_errors=x", self.msg)
+        self.assertEqual(code, 4)
+        self.assertIn("smtp.max_errors", err)
+
+    def test_real_corpus_messages_parse(self):
+        corpus = os.path.join(SHARED, "corpora/spamassassin-public-corpus")
+        files = []
+        for root, _, names in os.walk(corpus):
+            files += [os.path.join(root, n) for n in sorted(names) if not n.endswith((".tsv", ".md", ".txt"))][:20]
+            if len(files) >= 100:
+                break
+        self.assertGreater(len(files), 20)
+        code, out, err = scan(*self.base, "--json", *files)
+        self.assertEqual(code, 0, err)
+        self.assertEqual(len(out.strip().split("\n")), len(files))
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
