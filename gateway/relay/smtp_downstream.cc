@@ -82,8 +82,8 @@ asio::awaitable<Reply> SmtpDownstream::command(const std::string& line,
   co_return co_await readReply(timeout.value_or(settings_.commandTimeout));
 }
 
-asio::awaitable<Reply> SmtpDownstream::hello() {
-  const std::string name = settings_.heloName.empty() ? hostname_ : settings_.heloName;
+asio::awaitable<Reply> SmtpDownstream::hello(const std::string& as) {
+  const std::string name = !as.empty() ? as : settings_.heloName.empty() ? hostname_ : settings_.heloName;
   Reply r = co_await command((lmtp() ? "LHLO " : "EHLO ") + name);
   caps_.clear();
   if (r.positive()) {
@@ -182,7 +182,9 @@ asio::awaitable<Reply> SmtpDownstream::open(const core::SessionInfo& session) {
       if (!stream_) co_return r;
       core::log::warn("downstream " + url_.str() + " refused XCLIENT: " + r.summary());
     } else {
-      r = co_await hello();
+      // After XCLIENT the downstream expects EHLO again; the client's own name keeps the
+      // downstream's Received header and HELO checks about the real client.
+      r = co_await hello(session.helo);
       if (!r.positive()) co_return stream_ ? fail("refused EHLO after XCLIENT: " + r.summary()) : r;
     }
   }

@@ -31,7 +31,7 @@ class SmtpDownstream final : public Downstream {
 
  private:
   asio::awaitable<core::Reply> open(const core::SessionInfo& session);
-  asio::awaitable<core::Reply> hello();
+  asio::awaitable<core::Reply> hello(const std::string& as = {});
   asio::awaitable<core::Reply> readReply(std::chrono::milliseconds timeout);
   asio::awaitable<core::Reply> command(const std::string& line,
                                        std::optional<std::chrono::milliseconds> timeout = {});

@@ -111,7 +111,8 @@ class FakeDownstream:
     answering or closes the connection.
     """
 
-    def __init__(self, replies=None, hang_on=None, close_on=None, caps=("PIPELINING", "8BITMIME", "SIZE 100000000", "XCLIENT NAME ADDR PORT PROTO HELO")):
+    def __init__(self, replies=None, hang_on=None, close_on=None, caps=("PIPELINING", "8BITMIME", "SIZE 100000000", "XCLIENT NAME ADDR PORT PROTO HELO"),
+                 lmtp_replies=None, unix_path=None):
         self.replies = replies or {}
         self.hang_on = hang_on
         self.close_on = close_on
@@ -120,19 +121,29 @@ class FakeDownstream:
         self.messages = []  # (mail_from, [rcpts], data bytes exactly as received, dot-stuffed)
         self.raw = b""
         self.connections = 0
+        # LMTP: one reply per accepted recipient after the data (a list, cycled through).
+        self.lmtp_replies = lmtp_replies
+        self.unix_path = unix_path
         self.lock = threading.Lock()
-        self.listener = socket.socket()
-        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.listener.bind(("127.0.0.1", 0))
+        if unix_path:
+            self.listener = socket.socket(socket.AF_UNIX)
+            self.listener.bind(unix_path)
+            self.port = None
+        else:
+            self.listener = socket.socket()
+            self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            self.listener.bind(("127.0.0.1", 0))
+            self.port = self.listener.getsockname()[1]
         self.listener.listen(16)
-        self.port = self.listener.getsockname()[1]
         self.stopped = False
         self.threads = []
         t = threading.Thread(target=self._accept, daemon=True)
         t.start()
 
     def url(self):
-        return f"smtp://127.0.0.1:{self.port}"
+        if self.unix_path:
+            return f"lmtp:unix:{self.unix_path}"
+        return f"{'lmtp' if self.lmtp_replies else 'smtp'}://127.0.0.1:{self.port}"
 
     def _accept(self):
         while not self.stopped:
@@ -205,7 +216,11 @@ class FakeDownstream:
                         return self._hang(conn)
                     with self.lock:
                         self.messages.append((mail, rcpts, data))
-                    conn.sendall((self.replies.get("EOD", "250 2.0.0 Ok: queued as FAKE") + "\r\n").encode())
+                    if self.lmtp_replies:
+                        for i in range(len(rcpts)):
+                            conn.sendall((self.lmtp_replies[i % len(self.lmtp_replies)] + "\r\n").encode())
+                    else:
+                        conn.sendall((self.replies.get("EOD", "250 2.0.0 Ok: queued as FAKE") + "\r\n").encode())
                 elif verb == "QUIT":
                     conn.sendall(b"221 2.0.0 Bye\r\n")
                     return conn.close()

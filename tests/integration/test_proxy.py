@@ -91,5 +91,50 @@ class ProxyTest(unittest.TestCase):
             gw.stop()
 
 
+class LmtpTest(unittest.TestCase):
+    def check_lmtp(self, down, overrides=()):
+        gw = Gateway(down.url(), overrides=list(overrides))
+        try:
+            c = gw.client()
+            c.banner_and_ehlo()
+            c.cmd("MAIL FROM:<a@sender.test>")
+            self.assertEqual(c.cmd("RCPT TO:<b@example.com>")[0], 250)
+            # One recipient per LMTP transaction by default, so the one reply is exact.
+            code, text = c.cmd("RCPT TO:<c@example.com>")
+            self.assertEqual((code, text[:5]), (452, "4.5.3"))
+            c.cmd("DATA")
+            c.send(message() + "\r\n.\r\n")
+            return c.reply(), down
+        finally:
+            gw.stop()
+
+    def test_lmtp_tcp_per_recipient_reply(self):
+        down = FakeDownstream(lmtp_replies=["250 2.1.5 <b@example.com> delivered"])
+        (code, text), down = self.check_lmtp(down)
+        self.assertEqual((code, text), (250, "2.1.5 <b@example.com> delivered"))
+        self.assertTrue(any(x.startswith("LHLO ") for x in down.commands))
+        down.stop()
+
+    def test_lmtp_unix_socket_and_mailbox_full(self):
+        import os, tempfile
+        path = os.path.join(tempfile.mkdtemp(), "lmtp.sock")
+        down = FakeDownstream(lmtp_replies=["452 4.2.2 <b@example.com> mailbox full"], unix_path=path)
+        (code, text), down = self.check_lmtp(down)
+        self.assertEqual((code, text), (452, "4.2.2 <b@example.com> mailbox full"))
+        down.stop()
+
+    def test_lmtp_mixed_outcome_with_several_recipients_is_retried(self):
+        down = FakeDownstream(lmtp_replies=["250 2.0.0 ok", "550 5.1.1 unknown"])
+        gw = Gateway(down.url(), overrides=["relay.lmtp_max_recipients=2"])
+        try:
+            c = gw.client()
+            c.banner_and_ehlo()
+            code, text = send_message(c, "a@sender.test", ["b@example.com", "c@example.com"], message())
+            self.assertEqual((code, text[:5]), (451, "4.3.0"))
+        finally:
+            gw.stop()
+            down.stop()
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -1,0 +1,125 @@
+"""Real peers downstream: Postfix's smtp-sink and a private Postfix instance.
+
+swaks -> portcullis -> Postfix delivers with our Received header; XCLIENT makes Postfix name
+the original client; Postfix's own refusals reach the sender; smtp-sink's injected failures
+(4xx, 5xx, 421-and-close, silent close) come back as the matching replies."""
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import unittest
+
+from harness import FakeDownstream, Gateway, PostfixInstance, free_port, have, message, send_message, wait_for
+
+
+def swaks(port, *args):
+    r = subprocess.run(["swaks", "--server", f"127.0.0.1:{port}", "--helo", "client.example", *args],
+                       capture_output=True, text=True, timeout=60)
+    return r.returncode, r.stdout + r.stderr
+
+
+class SmtpSink:
+    def __init__(self, *flags):
+        self.port = free_port()
+        self.dir = tempfile.mkdtemp(prefix="portcullis-sink-")
+        os.chmod(self.dir, 0o777)
+        self.proc = subprocess.Popen(["smtp-sink", "-u", "nobody", "-d", os.path.join(self.dir, "%H%M%S."),
+                                      *flags, f"127.0.0.1:{self.port}", "64"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for(self._up, what="smtp-sink")
+
+    def _up(self):
+        import socket
+        try:
+            socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+            return True
+        except OSError:
+            return False
+
+    def dumps(self):
+        out = []
+        for n in sorted(os.listdir(self.dir)):
+            with open(os.path.join(self.dir, n), "rb") as f:
+                out.append(f.read())
+        return out
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(10)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+@unittest.skipUnless(have("smtp-sink"), "postfix is not installed")
+class SmtpSinkTest(unittest.TestCase):
+    def test_delivery_and_injected_failures(self):
+        cases = [((), 250), (("-r", "data"), 450), (("-f", "rcpt"), 500), (("-Q", "mail"), 451), (("-q", "."), 451)]
+        for flags, expected in cases:
+            with self.subTest(flags):
+                sink = SmtpSink(*flags)
+                gw = Gateway(f"smtp://127.0.0.1:{sink.port}", overrides=["relay.command_timeout=5"])
+                try:
+                    code, out = swaks(gw.port, "--to", "bob@example.com", "--from", "a@sender.test")
+                    self.assertIn(f"\n<** {expected} " if expected != 250 else "\n<-  250 2.0.0", out + "\n")
+                    if expected == 250:
+                        wait_for(lambda: sink.dumps(), what="smtp-sink dump")
+                        self.assertIn(b"(Portcullis) with ESMTP", sink.dumps()[0].replace(b"\n\t", b" "))
+                finally:
+                    gw.stop()
+                    sink.stop()
+
+
+@unittest.skipUnless(have("postfix") and os.geteuid() == 0, "needs postfix and root")
+class PostfixDownstreamTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        # The gateway's address is not in Postfix's mynetworks, so Postfix relays only to example.com.
+        cls.pf = PostfixInstance(extra_main=["mynetworks = 127.0.0.2/32"])
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.pf.stop()
+
+    def test_swaks_through_portcullis_into_postfix(self):
+        gw = Gateway(f"smtp://127.0.0.1:{self.pf.port}", relay_domains=("example.com", "elsewhere.test"),
+                     overrides=["relay.xclient=true"])
+        try:
+            before = len(self.pf.delivered())
+            code, out = swaks(gw.port, "--to", "bob@example.com", "--from", "a@sender.test",
+                              "--header", "Subject: through the gateway")
+            self.assertEqual(code, 0, out)
+            self.assertRegex(out, r"<-  250 2\.0\.0 Ok: queued as [0-9A-F]+")
+            wait_for(lambda: len(self.pf.delivered()) > before, timeout=30, what="postfix delivery")
+            msg = self.pf.delivered()[-1].replace(b"\n\t", b" ")
+            self.assertIn(b"Subject: through the gateway", msg)
+            self.assertRegex(msg, rb"Received: from client\.example \(unknown \[127\.0\.0\.1\]\) by gw\.test "
+                                  rb"\(Portcullis\) with ESMTP id [0-9A-F.]+ for <bob@example\.com>")
+            # XCLIENT: Postfix's own Received header names the original client's HELO, not the gateway.
+            self.assertRegex(msg, rb"Received: from client\.example \(unknown \[127\.0\.0\.1\]\)\s+by downstream\.test \(Postfix\)")
+            # Postfix's refusal reaches the sender unchanged.
+            code, out = swaks(gw.port, "--to", "bob@elsewhere.test", "--from", "a@sender.test")
+            self.assertIn("<** 454 4.7.1 <bob@elsewhere.test>: Relay access denied", out)
+        finally:
+            gw.stop()
+
+    def test_smuggling_attempt_never_reaches_postfix(self):
+        gw = Gateway(f"smtp://127.0.0.1:{self.pf.port}")
+        try:
+            before = len(self.pf.delivered())
+            c = gw.client()
+            c.banner_and_ehlo()
+            c.send("MAIL FROM:<a@sender.test>\r\nRCPT TO:<bob@example.com>\r\nDATA\r\n")
+            self.assertEqual([c.reply()[0] for _ in range(3)], [250, 250, 354])
+            c.send("Subject: innocent\r\n\r\nhi\n.\r\nMAIL FROM:<ceo@bank.example>\r\nRCPT TO:<bob@example.com>\r\n"
+                   "DATA\r\nSubject: SMUGGLED\r\n\r\nx\r\n.\r\n")
+            self.assertEqual(c.reply()[0], 521)
+            time.sleep(1.5)
+            for m in self.pf.delivered()[before:]:
+                self.assertNotIn(b"SMUGGLED", m)
+            self.assertNotIn("ceo@bank.example", self.pf.log())
+        finally:
+            gw.stop()
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
