@@ -34,7 +34,8 @@ std::optional<core::Reply> ReplyParser::next() {
     }
     std::string_view line(buf_.data() + pos, nl - pos);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.size() < 3 || !std::isdigit(static_cast<unsigned char>(line[0])) ||
+    // RFC 5321 4.2: the first digit is 2-5 (1yz is unused in SMTP), the others digits.
+    if (line.size() < 3 || line[0] < '2' || line[0] > '5' ||
         !std::isdigit(static_cast<unsigned char>(line[1])) ||
         !std::isdigit(static_cast<unsigned char>(line[2])) ||
         (line.size() > 3 && line[3] != ' ' && line[3] != '-')) {

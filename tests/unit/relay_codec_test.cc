@@ -25,7 +25,7 @@ TEST_CASE("single and multi-line replies, enhanced codes split off") {
 }
 
 TEST_CASE("malformed downstream replies are errors, not crashes") {
-  for (const char* junk : {"hello\r\n", "25\r\n", "250x\r\n", "250-a\r\n451 b\r\n"}) {
+  for (const char* junk : {"hello\r\n", "25\r\n", "250x\r\n", "250-a\r\n451 b\r\n", "050 2.0.1 x\r\n", "650 no\r\n"}) {
     relay::ReplyParser p;
     p.feed(junk);
     auto r = p.next();

@@ -1,0 +1,23 @@
+// SMTP command lines and paths: any bytes must parse or yield a reply, never crash, and a parsed
+// address must survive a round trip through its wire form.
+#include <cstdint>
+#include <string_view>
+
+#include "gateway/smtp/command.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string_view line(reinterpret_cast<const char*>(data), size);
+  auto r = portcullis::smtp::parseCommand(line);
+  if (auto* cmd = std::get_if<portcullis::smtp::Command>(&r)) {
+    if ((cmd->verb == portcullis::smtp::Verb::Mail || cmd->verb == portcullis::smtp::Verb::Rcpt) &&
+        !cmd->address.null) {
+      std::string wire = "<" + cmd->address.str() + ">";
+      std::string_view v = wire;
+      auto again = portcullis::smtp::parsePath(v, false);
+      if (auto* a = std::get_if<portcullis::core::Address>(&again)) {
+        if (a->local != cmd->address.local || a->domain != cmd->address.domain) __builtin_trap();
+      }
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,61 @@
+// The whole ESMTP session state machine fed arbitrary client bytes in arbitrary chunks, with
+// events answered alternately yes and no. It must never abort (impossible states are fatal)
+// and every delivered message must be clean CRLF text.
+#include <cstdint>
+#include <string_view>
+
+#include "gateway/smtp/server_session.h"
+
+using namespace portcullis;
+using Event = smtp::ServerSession::Event;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size < 2) return 0;
+  smtp::SessionSettings st;
+  st.maxMessageSize = 4096;
+  st.maxRecipients = 4;
+  st.maxLineLength = 512;
+  st.bareLineEndings = (data[0] & 1) ? smtp::BareLineEndings::Normalize : smtp::BareLineEndings::Reject;
+  const size_t chunk = 1 + data[1] % 64;
+  smtp::ServerSession s(st, core::SessionInfo{});
+  s.greet({});
+  std::string_view in(reinterpret_cast<const char*>(data + 2), size - 2);
+  size_t pos = 0;
+  unsigned flip = 0;
+  for (int steps = 0; steps < 100000; ++steps) {
+    Event e = s.next();
+    if (e == Event::Close) break;
+    if (e == Event::NeedInput) {
+      s.takeOutput();
+      if (pos >= in.size()) {
+        s.eof();
+        continue;
+      }
+      s.receive(in.substr(pos, chunk));
+      pos += chunk;
+      continue;
+    }
+    const bool yes = (++flip % 3) != 0;
+    switch (e) {
+      case Event::Helo:
+      case Event::Mail:
+      case Event::Rcpt:
+      case Event::DataBegin:
+        s.answer(yes ? core::Reply{} : core::makeReply(550, "5.7.1", "no"));
+        break;
+      case Event::Message: {
+        const std::string& m = s.transaction()->message;
+        for (size_t i = 0; i < m.size(); ++i)
+          if (m[i] == '\0' || (m[i] == '\n' && (i == 0 || m[i - 1] != '\r'))) __builtin_trap();
+        s.answer(core::makeReply(yes ? 250 : 451, yes ? "2.0.0" : "4.3.0", "x"));
+        break;
+      }
+      case Event::StartTls:
+        s.tlsStarted({true, "TLSv1.3", "X"});
+        break;
+      default:
+        break;
+    }
+  }
+  return 0;
+}
