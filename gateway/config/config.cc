@@ -220,7 +220,8 @@ void interpret(Reader& r, const toml::table& root, Config& c) {
   if (const toml::table* t = root["relay"].as_table()) {
     const char* w = "relay.";
     r.checkKeys(*t, w, {"connect_timeout", "command_timeout", "data_timeout", "tls", "tls_verify",
-                        "tls_ca_file", "xclient", "xforward", "helo_name", "lmtp_max_recipients"});
+                        "tls_ca_file", "tls_name", "xclient", "xforward", "helo_name",
+                        "lmtp_max_recipients"});
     r.seconds(*t, "connect_timeout", c.relay.connectTimeout, w);
     r.seconds(*t, "command_timeout", c.relay.commandTimeout, w);
     r.seconds(*t, "data_timeout", c.relay.dataTimeout, w);
@@ -238,6 +239,7 @@ void interpret(Reader& r, const toml::table& root, Config& c) {
     }
     r.boolean(*t, "tls_verify", c.relay.tlsVerify, w);
     r.str(*t, "tls_ca_file", c.relay.tlsCaFile, w);
+    r.str(*t, "tls_name", c.relay.tlsName, w);
     r.boolean(*t, "xclient", c.relay.xclient, w);
     r.boolean(*t, "xforward", c.relay.xforward, w);
     r.str(*t, "helo_name", c.relay.heloName, w);

@@ -2,6 +2,7 @@
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/x509v3.h>
 #include <sys/socket.h>
 
 namespace portcullis::net {
@@ -67,9 +68,16 @@ asio::awaitable<std::error_code> Stream::handshake(asio::ssl::context& ctx,
                                                    asio::ssl::stream_base::handshake_type type,
                                                    const std::string& serverName) {
   tls_ = std::make_unique<asio::ssl::stream<Socket&>>(socket_, ctx);
-  if (!serverName.empty()) {
-    SSL_set_tlsext_host_name(tls_->native_handle(), serverName.c_str());
-    SSL_set1_host(tls_->native_handle(), serverName.c_str());
+  if (!serverName.empty() && type == asio::ssl::stream_base::client) {
+    std::error_code notIp;
+    asio::ip::make_address(serverName, notIp);
+    if (!notIp) {
+      // RFC 6066: no SNI for IP literals; verify the certificate's IP SAN instead.
+      X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(tls_->native_handle()), serverName.c_str());
+    } else {
+      SSL_set_tlsext_host_name(tls_->native_handle(), serverName.c_str());
+      SSL_set1_host(tls_->native_handle(), serverName.c_str());
+    }
   }
   std::error_code ec;
   co_await tls_->async_handshake(type, tokenFor(ec));

@@ -15,6 +15,7 @@ struct RelaySettings {
   DownstreamTls tls = DownstreamTls::Off;
   bool tlsVerify = true;
   std::string tlsCaFile;  // empty: the system store
+  std::string tlsName;    // name to verify and send as SNI; default: the downstream URL's host
   bool xclient = false;   // tell a Postfix downstream who the real client is (per connection)
   bool xforward = false;  // the same for logging only (per transaction)
   std::string heloName;   // EHLO/LHLO name; the gateway's hostname when empty

@@ -84,7 +84,8 @@ asio::awaitable<Reply> SmtpDownstream::command(const std::string& line,
 
 asio::awaitable<Reply> SmtpDownstream::hello(const std::string& as) {
   const std::string name = !as.empty() ? as : settings_.heloName.empty() ? hostname_ : settings_.heloName;
-  Reply r = co_await command((lmtp() ? "LHLO " : "EHLO ") + name);
+  const std::string line = (lmtp() ? "LHLO " : "EHLO ") + name;
+  Reply r = co_await command(line);
   caps_.clear();
   if (r.positive()) {
     const std::string& text = parser_.lastText();
@@ -155,9 +156,12 @@ asio::awaitable<Reply> SmtpDownstream::open(const core::SessionInfo& session) {
     if (caps_.contains("STARTTLS") && tlsContext_) {
       r = co_await command("STARTTLS");
       if (r.code == 220) {
+        // Named, not a conditional temporary inside co_await: GCC 12 destroys such temporaries
+        // twice (a coroutine codegen bug that ASan caught here as a bad free).
+        const std::string peerName =
+            !settings_.tlsName.empty() ? settings_.tlsName : url_.unixPath.empty() ? url_.host : std::string();
         stream_->setDeadline(settings_.commandTimeout);
-        ec = co_await stream_->handshake(*tlsContext_, asio::ssl::stream_base::client,
-                                         url_.unixPath.empty() ? url_.host : "");
+        ec = co_await stream_->handshake(*tlsContext_, asio::ssl::stream_base::client, peerName);
         stream_->clearDeadline();
         if (ec) co_return fail("TLS handshake failed: " + ec.message());
         parser_ = ReplyParser{};

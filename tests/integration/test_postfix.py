@@ -121,5 +121,65 @@ class PostfixDownstreamTest(unittest.TestCase):
             gw.stop()
 
 
+@unittest.skipUnless(have("postfix") and have("openssl") and os.geteuid() == 0, "needs postfix, openssl and root")
+class PostfixTlsDownstreamTest(unittest.TestCase):
+    """relay.tls: STARTTLS to a Postfix downstream with its own certificate."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.certdir = tempfile.mkdtemp(prefix="portcullis-cert-")
+        cls.cert = os.path.join(cls.certdir, "cert.pem")
+        cls.key = os.path.join(cls.certdir, "key.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                        "-nodes", "-days", "2", "-subj", "/CN=downstream.test", "-addext",
+                        "subjectAltName=DNS:downstream.test", "-keyout", cls.key, "-out", cls.cert],
+                       check=True, capture_output=True, timeout=30)
+        os.chmod(cls.certdir, 0o755)
+        os.chmod(cls.key, 0o644)
+        cls.pf = PostfixInstance(extra_main=[
+            "mynetworks = 127.0.0.2/32", f"smtpd_tls_cert_file = {cls.cert}", f"smtpd_tls_key_file = {cls.key}",
+            "smtpd_tls_security_level = may", "smtpd_tls_received_header = yes"])
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.pf.stop()
+        shutil.rmtree(cls.certdir, ignore_errors=True)
+
+    def send(self, overrides):
+        gw = Gateway(f"smtp://127.0.0.1:{self.pf.port}", overrides=overrides)
+        try:
+            c = gw.client()
+            c.banner_and_ehlo()
+            mail = c.cmd("MAIL FROM:<a@sender.test>")  # the downstream connection opens here
+            if mail[0] != 250:
+                return mail, gw.log()
+            self.assertEqual(c.cmd("RCPT TO:<bob@example.com>")[0], 250)
+            self.assertEqual(c.cmd("DATA")[0], 354)
+            c.send(message("over tls") + "\r\n.\r\n")
+            return c.reply(), gw.log()
+        finally:
+            gw.stop()
+
+    def test_required_tls_with_pinned_ca_is_used(self):
+        before = len(self.pf.delivered())
+        (code, text), _ = self.send(["relay.tls=require", f"relay.tls_ca_file={self.cert}"])
+        # The certificate names downstream.test, not 127.0.0.1: verification must fail closed.
+        self.assertEqual(code, 451, text)
+        self.assertIn("TLS handshake failed: certificate verify failed", text)
+        (code, text), _ = self.send(["relay.tls=require", f"relay.tls_ca_file={self.cert}",
+                                      "relay.tls_name=downstream.test"])
+        self.assertEqual(code, 250, text)
+        wait_for(lambda: len(self.pf.delivered()) > before, timeout=30, what="delivery")
+        msg = self.pf.delivered()[-1].replace(b"\n\t", b" ")
+        self.assertRegex(msg, rb"\(using TLSv1\.[23] with cipher [^)]+\) .*by downstream\.test \(Postfix\) with ESMTPS")
+        # Without verification the same downstream is used, encrypted but unauthenticated.
+        (code, text), _ = self.send(["relay.tls=require", "relay.tls_verify=false"])
+        self.assertEqual(code, 250, text)
+
+    def test_untrusted_certificate_is_refused(self):
+        (code, text), _ = self.send(["relay.tls=require"])  # system trust store: self-signed fails
+        self.assertEqual(code, 451, text)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
