@@ -82,7 +82,8 @@ core::CheckContext ProxySession::context(const core::Policy& policy, const core:
 asio::awaitable<bool> ProxySession::flush() {
   if (!session_.hasOutput()) co_return true;
   stream_.setDeadline(config_.idleTimeout);
-  auto ec = co_await stream_.write(session_.takeOutput());
+  const std::string out = session_.takeOutput();  // named: see smtp_downstream.cc on GCC 12
+  auto ec = co_await stream_.write(out);
   stream_.clearDeadline();
   co_return !ec;
 }

@@ -15,6 +15,10 @@ Server::~Server() {
   for (auto& w : workers_) w->stop();
   for (auto& t : threads_)
     if (t.joinable()) t.join();
+  // Sessions still open after the shutdown timeout live as coroutine frames inside the worker
+  // contexts; destroy those now, while the registries and shared state they touch still exist.
+  guards_.clear();
+  workers_.clear();
   shared_.filePool.join();
   reloadPool_.join();
 }

@@ -8,6 +8,9 @@
 
 namespace portcullis::relay {
 
+// Every co_await argument that builds a string is a named local first: GCC 12 miscompiles
+// temporaries made by conditional expressions inside co_await (freed twice; ASan found two).
+
 using core::makeReply;
 using core::Reply;
 
@@ -76,7 +79,8 @@ asio::awaitable<Reply> SmtpDownstream::command(const std::string& line,
                                                std::optional<std::chrono::milliseconds> timeout) {
   if (!stream_) co_return fail("not connected");
   stream_->setDeadline(timeout.value_or(settings_.commandTimeout));
-  auto ec = co_await stream_->write(line + "\r\n");
+  const std::string wire = line + "\r\n";
+  auto ec = co_await stream_->write(wire);
   stream_->clearDeadline();
   if (ec) co_return fail("write error: " + ec.message());
   co_return co_await readReply(timeout.value_or(settings_.commandTimeout));
@@ -100,7 +104,8 @@ asio::awaitable<Reply> SmtpDownstream::hello(const std::string& as) {
       start = end;
     }
   } else if (!lmtp() && stream_ && r.permanent()) {
-    r = co_await command("HELO " + name);
+    const std::string helo = "HELO " + name;
+    r = co_await command(helo);
   }
   co_return r;
 }
@@ -206,10 +211,11 @@ asio::awaitable<Reply> SmtpDownstream::mail(const core::SessionInfo& session,
   if (settings_.xforward && caps_.contains("XFORWARD")) {
     std::string addr = session.clientIp ? session.clientIp->str() : "[UNAVAILABLE]";
     if (session.clientIp && session.clientIp->v6) addr = "IPV6:" + addr;
-    Reply r = co_await command("XFORWARD ADDR=" + xtext(addr) + " PORT=" +
-                               std::to_string(session.clientPort) +
-                               " PROTO=" + (session.esmtp ? "ESMTP" : "SMTP") +
-                               " HELO=" + xtext(session.helo.empty() ? "[UNAVAILABLE]" : session.helo));
+    const std::string xforward = "XFORWARD ADDR=" + xtext(addr) + " PORT=" +
+                                 std::to_string(session.clientPort) +
+                                 " PROTO=" + (session.esmtp ? "ESMTP" : "SMTP") +
+                                 " HELO=" + xtext(session.helo.empty() ? "[UNAVAILABLE]" : session.helo);
+    Reply r = co_await command(xforward);
     if (!stream_) co_return relayable(r);
   }
   std::string cmd = "MAIL FROM:<" + tx.mailFrom.str() + ">";
@@ -224,7 +230,8 @@ asio::awaitable<Reply> SmtpDownstream::mail(const core::SessionInfo& session,
 
 asio::awaitable<Reply> SmtpDownstream::rcpt(const core::Address& rcpt) {
   if (!stream_ || !inTransaction_) co_return makeReply(451, "4.4.2", "Downstream connection lost");
-  Reply r = co_await command("RCPT TO:<" + rcpt.str() + ">");
+  const std::string cmd = "RCPT TO:<" + rcpt.str() + ">";
+  Reply r = co_await command(cmd);
   if (r.positive()) ++acceptedRecipients_;
   co_return relayable(r);
 }

@@ -91,6 +91,42 @@ class ProxyTest(unittest.TestCase):
             gw.stop()
 
 
+class Ipv6AndXforwardTest(unittest.TestCase):
+    def test_ipv6_listener_and_ipv6_client_access_list(self):
+        import os, socket
+        from harness import SmtpClient, free_port
+        down = FakeDownstream(caps=("PIPELINING", "XFORWARD NAME ADDR PORT PROTO HELO"))
+        gw = Gateway(down.url(), start=False)
+        port6 = free_port()
+        listfile = os.path.join(gw.dir, "access.cidr")
+        with open(listfile, "w") as f:
+            f.write("::1/128 deny IPv6 loopback refused\n")
+        gw.overrides += ["listen=127.0.0.1:%d" % gw.port, "listen=[::1]:%d" % port6,
+                         "relay.xforward=true", f"client_access.file={listfile}"]
+        gw.start()
+        try:
+            c4 = gw.client()
+            c4.banner_and_ehlo("client.test")
+            code, _ = send_message(c4, "a@sender.test", ["bob@example.com"], message())
+            self.assertEqual(code, 250)
+            xf = [x for x in down.commands if x.startswith("XFORWARD")]
+            self.assertEqual(len(xf), 1)
+            self.assertRegex(xf[0], r"^XFORWARD ADDR=127\.0\.0\.1 PORT=\d+ PROTO=ESMTP HELO=client\.test$")
+            # The IPv6 entry refuses ::1 and leaves 127.0.0.1 alone.
+            c6 = SmtpClient(port6, host="::1")
+            self.assertEqual(c6.reply(), (554, "IPv6 loopback refused"))
+        finally:
+            gw.stop()
+            down.stop()
+
+    def test_gateway_refuses_to_start_on_a_bad_listen_address(self):
+        import subprocess
+        from harness import BIN
+        r = subprocess.run([BIN, "run", "-o", "listen=127.0.0.1:99999"], capture_output=True, text=True, timeout=10)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("listen: bad port in '127.0.0.1:99999'", r.stderr)
+
+
 class LmtpTest(unittest.TestCase):
     def check_lmtp(self, down, overrides=()):
         gw = Gateway(down.url(), overrides=list(overrides))
