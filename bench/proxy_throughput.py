@@ -89,9 +89,11 @@ def main():
         print(f"gateway logged        {accepted} accepted transactions (expected {args.messages * args.rounds})")
     finally:
         gw.send_signal(signal.SIGTERM)
-        gw.wait(30)
+        status = gw.wait(30)
         sink.terminate()
         sink.wait(10)
+    print(f"gateway exit status   {status}")
+    return 0 if status == 0 else 1
 
 
 if __name__ == "__main__":
