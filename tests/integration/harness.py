@@ -26,6 +26,25 @@ def free_port():
     return port
 
 
+def listening(port, host="127.0.0.1"):
+    try:
+        socket.create_connection((host, port), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+def read_files(directory):
+    """The contents of every file in `directory`, by name; [] if it does not exist yet."""
+    if not os.path.isdir(directory):
+        return []
+    out = []
+    for name in sorted(os.listdir(directory)):
+        with open(os.path.join(directory, name), "rb") as f:
+            out.append(f.read())
+    return out
+
+
 def wait_for(predicate, timeout=10.0, interval=0.02, what="condition"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -279,14 +298,7 @@ class Gateway:
         return SmtpClient(self.port)
 
     def maildir_messages(self):
-        new = os.path.join(self.dir, "maildir", "new")
-        if not os.path.isdir(new):
-            return []
-        out = []
-        for name in sorted(os.listdir(new)):
-            with open(os.path.join(new, name), "rb") as f:
-                out.append(f.read())
-        return out
+        return read_files(os.path.join(self.dir, "maildir", "new"))
 
     def signal(self, sig):
         self.proc.send_signal(sig)
@@ -367,7 +379,7 @@ class PostfixInstance:
         with open(os.path.join(self.conf, "master.cf"), "w") as f:
             f.writelines(out)
         self._postfix("start")
-        wait_for(self._listening, timeout=20, what="postfix listening")
+        wait_for(lambda: listening(self.port), timeout=20, what="postfix listening")
 
     def _postfix(self, action):
         # postfix(1) reports errors only to a terminal or syslog; `script` gives it a terminal.
@@ -376,22 +388,8 @@ class PostfixInstance:
         if r.returncode != 0 and action == "start":
             raise AssertionError(f"postfix {action} failed: {r.stdout} {r.stderr}")
 
-    def _listening(self):
-        try:
-            socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-            return True
-        except OSError:
-            return False
-
     def delivered(self):
-        new = os.path.join(self.mail, "catchall", "new")
-        if not os.path.isdir(new):
-            return []
-        out = []
-        for name in sorted(os.listdir(new)):
-            with open(os.path.join(new, name), "rb") as f:
-                out.append(f.read())
-        return out
+        return read_files(os.path.join(self.mail, "catchall", "new"))
 
     def log(self):
         try:

@@ -10,7 +10,8 @@ import tempfile
 import time
 import unittest
 
-from harness import FakeDownstream, Gateway, PostfixInstance, free_port, have, message, send_message, wait_for
+from harness import (Gateway, PostfixInstance, free_port, have, listening, message, read_files,
+                     send_message, wait_for)
 
 
 def swaks(port, *args):
@@ -27,22 +28,10 @@ class SmtpSink:
         self.proc = subprocess.Popen(["smtp-sink", "-u", "nobody", "-d", os.path.join(self.dir, "%H%M%S."),
                                       *flags, f"127.0.0.1:{self.port}", "64"],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for(self._up, what="smtp-sink")
-
-    def _up(self):
-        import socket
-        try:
-            socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-            return True
-        except OSError:
-            return False
+        wait_for(lambda: listening(self.port), what="smtp-sink")
 
     def dumps(self):
-        out = []
-        for n in sorted(os.listdir(self.dir)):
-            with open(os.path.join(self.dir, n), "rb") as f:
-                out.append(f.read())
-        return out
+        return read_files(self.dir)
 
     def stop(self):
         self.proc.terminate()

@@ -2,11 +2,10 @@
 finishes the transaction in flight, tells idle sessions 421."""
 import os
 import signal
-import socket
 import time
 import unittest
 
-from harness import FakeDownstream, Gateway, message, wait_for
+from harness import FakeDownstream, Gateway, listening, wait_for
 
 
 class SignalsTest(unittest.TestCase):
@@ -56,7 +55,7 @@ class SignalsTest(unittest.TestCase):
         self.gw.signal(signal.SIGTERM)
         code, text = idle.reply()
         self.assertEqual((code, text[:5]), (421, "4.3.2"))
-        wait_for(lambda: self._refused(), what="listener closed")
+        wait_for(lambda: not listening(self.gw.port), what="listener closed")
         busy.send("second half\r\n.\r\n")
         code, text = busy.reply()
         self.assertEqual(code, 250, text)
@@ -64,13 +63,6 @@ class SignalsTest(unittest.TestCase):
         self.assertEqual(self.gw.proc.wait(10), 0)
         self.assertEqual(len(self.down.messages), 1)
         self.assertIn(b"second half", self.down.messages[0][2])
-
-    def _refused(self):
-        try:
-            socket.create_connection(("127.0.0.1", self.gw.port), timeout=1).close()
-            return False
-        except OSError:
-            return True
 
 
 if __name__ == "__main__":
