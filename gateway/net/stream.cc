@@ -11,9 +11,9 @@ namespace {
 auto tokenFor(std::error_code& ec) { return asio::redirect_error(asio::use_awaitable, ec); }
 }  // namespace
 
-Stream::Stream(Socket socket) : socket_(std::move(socket)), deadline_(socket_.get_executor()) {}
+Stream::Stream(Socket socket) : socket_(std::move(socket)), timer_(socket_.get_executor()) {}
 
-Stream::~Stream() { deadline_.cancel(); }
+Stream::~Stream() { timer_.cancel(); }
 
 void setNoDelay(Socket& s) {
   if (s.local_endpoint().protocol().family() == AF_INET ||
@@ -24,33 +24,50 @@ void setNoDelay(Socket& s) {
 }
 
 void Stream::setDeadline(std::chrono::steady_clock::duration d) {
-  *timedOut_ = false;
-  deadline_.expires_after(d);
-  deadline_.async_wait([this, flag = timedOut_](std::error_code ec) {
-    if (ec) return;  // reset or cancelled
-    *flag = true;
-    std::error_code ignored;
-    socket_.cancel(ignored);
+  deadline_->timedOut = false;
+  deadline_->at = std::chrono::steady_clock::now() + d;
+  if (!deadline_->armed) armTimer(deadline_->at);
+}
+
+void Stream::armTimer(std::chrono::steady_clock::time_point at) {
+  deadline_->armed = true;
+  timer_.expires_at(at);
+  timer_.async_wait([this, state = deadline_](std::error_code ec) {
+    if (ec) {  // cancelled: the stream is going away
+      state->armed = false;
+      return;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (state->at == std::chrono::steady_clock::time_point::max()) {
+      state->armed = false;  // no operation pending; the next setDeadline() re-arms
+    } else if (now < state->at) {
+      armTimer(state->at);  // the deadline moved on since this timer was set
+    } else {
+      state->armed = false;
+      state->timedOut = true;
+      std::error_code ignored;
+      socket_.cancel(ignored);
+    }
   });
 }
 
-void Stream::clearDeadline() { deadline_.cancel(); }
+void Stream::clearDeadline() { deadline_->at = std::chrono::steady_clock::time_point::max(); }
 
 std::error_code Stream::translate(std::error_code ec) const {
-  if (ec && *timedOut_) return std::make_error_code(std::errc::timed_out);
+  if (ec && deadline_->timedOut) return std::make_error_code(std::errc::timed_out);
   return ec;
 }
 
 asio::awaitable<std::error_code> Stream::readSome(std::string& into, size_t max) {
+  // One buffer per stream, allocated once: resizing `into` would zero-fill it on every read.
+  if (readBuf_.size() < max) readBuf_.resize(max);
   std::error_code ec;
-  const size_t old = into.size();
-  into.resize(old + max);
   size_t n = 0;
   if (tls_)
-    n = co_await tls_->async_read_some(asio::buffer(into.data() + old, max), tokenFor(ec));
+    n = co_await tls_->async_read_some(asio::buffer(readBuf_.data(), max), tokenFor(ec));
   else
-    n = co_await socket_.async_read_some(asio::buffer(into.data() + old, max), tokenFor(ec));
-  into.resize(old + n);
+    n = co_await socket_.async_read_some(asio::buffer(readBuf_.data(), max), tokenFor(ec));
+  into.append(readBuf_.data(), n);
   if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) co_return std::error_code{};
   co_return translate(ec);
 }
@@ -94,7 +111,7 @@ core::TlsInfo Stream::tlsInfo() const {
 }
 
 void Stream::close() {
-  deadline_.cancel();
+  timer_.cancel();
   std::error_code ignored;
   socket_.shutdown(asio::socket_base::shutdown_both, ignored);
   socket_.close(ignored);

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <vector>
 
 #include "gateway/core/transaction.h"
 #include "gateway/net/asio.h"
@@ -33,7 +34,7 @@ class Stream {
   // Every following operation must finish within `d`, else it fails with timed_out.
   void setDeadline(std::chrono::steady_clock::duration d);
   void clearDeadline();
-  bool timedOut() const { return *timedOut_; }
+  bool timedOut() const { return deadline_->timedOut; }
   void close();
   Socket& socket() { return socket_; }
   asio::any_io_executor executor() { return socket_.get_executor(); }
@@ -41,10 +42,20 @@ class Stream {
  private:
   std::error_code translate(std::error_code ec) const;
 
+  void armTimer(std::chrono::steady_clock::time_point at);
+
   Socket socket_;
   std::unique_ptr<asio::ssl::stream<Socket&>> tls_;
-  asio::steady_timer deadline_;
-  std::shared_ptr<bool> timedOut_ = std::make_shared<bool>(false);
+  std::vector<char> readBuf_;
+  // Deadlines move with every operation; re-arming a timer each time costs syscalls, so the
+  // timer stays armed and, when it fires early, re-arms itself for the current deadline.
+  struct DeadlineState {
+    std::chrono::steady_clock::time_point at = std::chrono::steady_clock::time_point::max();
+    bool armed = false;
+    bool timedOut = false;
+  };
+  asio::steady_timer timer_;
+  std::shared_ptr<DeadlineState> deadline_ = std::make_shared<DeadlineState>();
 };
 
 // Disables Nagle on TCP sockets: request/response protocols stall on it (delayed ACKs).
