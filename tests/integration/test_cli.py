@@ -1,0 +1,61 @@
+"""The command line: check-config names file and line, version, usage errors."""
+import os
+import subprocess
+import tempfile
+import unittest
+
+from harness import BIN
+
+REPO = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../..")
+
+
+def run(*args):
+    r = subprocess.run([BIN, *args], capture_output=True, text=True, timeout=30)
+    return r.returncode, r.stdout, r.stderr
+
+
+class CliTest(unittest.TestCase):
+    def test_shipped_config_is_valid(self):
+        path = os.path.join(REPO, "packaging/portcullis.toml")
+        code, out, err = run("check-config", path)
+        self.assertEqual(code, 0, err)
+        self.assertEqual(out, f"{path}: OK\n")
+
+    def test_check_config_reports_every_error_with_line(self):
+        d = tempfile.mkdtemp()
+        cfg = os.path.join(d, "bad.toml")
+        lst = os.path.join(d, "list.cidr")
+        with open(lst, "w") as f:
+            f.write("192.0.2.0/24 deny\n192.0.2.1/24 deny\n")
+        with open(cfg, "w") as f:
+            f.write(f'listen = ["127.0.0.1:2525"]\n[smtp]\nmax_recipients = 0\n[client_access]\nfile = "{lst}"\n')
+        code, _, err = run("check-config", cfg)
+        self.assertEqual(code, 1)
+        self.assertIn(f"{cfg}:3: 'smtp.max_recipients' must be an integer from 1 to 100000", err)
+        # With the config fixed by an override, the list file's own error is reported.
+        code, _, err = run("check-config", cfg, "-o", "smtp.max_recipients=5")
+        self.assertEqual(code, 1)
+        self.assertIn(f"{lst}:2: '192.0.2.1/24' is not an IPv4/IPv6 address or network", err)
+
+    def test_warning_for_no_relay_domains(self):
+        d = tempfile.mkdtemp()
+        cfg = os.path.join(d, "empty.toml")
+        open(cfg, "w").close()
+        code, out, err = run("check-config", cfg)
+        self.assertEqual(code, 0)
+        self.assertIn("warning: relay_domains is empty", err)
+
+    def test_version_and_usage(self):
+        code, out, _ = run("version")
+        self.assertEqual(code, 0)
+        self.assertRegex(out, r"^portcullis \d+\.\d+\.\d+\n$")
+        code, _, err = run("frobnicate")
+        self.assertEqual(code, 2)
+        self.assertIn("unknown command 'frobnicate'", err)
+        code, _, err = run("run", "-o", "novalue")
+        self.assertEqual(code, 2)
+        self.assertIn("-o expects key=value", err)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
