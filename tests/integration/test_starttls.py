@@ -49,6 +49,38 @@ class StartTlsTest(unittest.TestCase):
         c.cmd("QUIT")
         self.assertFalse(any("injected" in x for x in self.down.commands))
 
+    def test_configured_certificate_is_served(self):
+        import os, ssl, subprocess, tempfile
+        d = tempfile.mkdtemp()
+        cert, key = os.path.join(d, "cert.pem"), os.path.join(d, "key.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                        "-days", "2", "-subj", "/CN=mx.configured.test", "-keyout", key, "-out", cert],
+                       check=True, capture_output=True, timeout=30)
+        gw = Gateway(self.down.url(), overrides=[f"smtp.tls_cert={cert}", f"smtp.tls_key={key}"])
+        try:
+            self.assertRegex(gw.log(), r"STARTTLS: certificate .*cert\.pem \(SHA-256 [0-9A-F:]{95}\)")
+            c = gw.client()
+            c.banner_and_ehlo()
+            c.cmd("STARTTLS")
+            ctx = ssl.create_default_context(cafile=cert)
+            ctx.check_hostname = True
+            tls = ctx.wrap_socket(c.sock, server_hostname="mx.configured.test")  # verifies the chain
+            self.assertEqual(dict(x[0] for x in tls.getpeercert()["subject"])["commonName"], "mx.configured.test")
+            tls.close()
+        finally:
+            gw.stop()
+        # A key that does not match the certificate stops the gateway at start-up with a reason.
+        other = os.path.join(d, "other.pem")
+        subprocess.run(["openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", other],
+                       check=True, capture_output=True, timeout=30)
+        bad = Gateway(self.down.url(), overrides=[f"smtp.tls_cert={cert}", f"smtp.tls_key={other}"], start=False)
+        try:
+            with self.assertRaises(AssertionError):
+                bad.start()
+            self.assertIn("other.pem: cannot load private key: key values mismatch", bad.log())
+        finally:
+            bad.stop()
+
     def test_starttls_disabled_by_config(self):
         gw = Gateway(self.down.url(), overrides=["smtp.starttls=false"])
         try:
