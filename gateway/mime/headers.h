@@ -1,0 +1,33 @@
+// RFC 5322 header sections: splitting, unfolding, RFC 2047 encoded words.
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace portcullis::mime {
+
+struct Header {
+  std::string name;   // as written
+  std::string raw;    // the value as written, folded, without the final line end
+  std::string value;  // unfolded, surrounding white space trimmed
+  std::string decoded;  // value with RFC 2047 encoded words decoded, as UTF-8
+};
+
+struct HeaderSection {
+  std::vector<Header> fields;
+  size_t bodyOffset = 0;  // where the body starts in the input
+  bool eightBit = false;  // raw 8-bit bytes in a header (not allowed without SMTPUTF8)
+  bool malformed = false;  // a line that is neither a field nor a continuation ended the section
+  bool badEncodedWord = false;
+};
+
+HeaderSection parseHeaderSection(std::string_view text);
+
+// Decodes RFC 2047 encoded words (charset converted to UTF-8); the rest is kept, with raw 8-bit
+// bytes treated as UTF-8 when valid and as Windows-1252 otherwise.
+std::string decodeEncodedWords(std::string_view value, bool* malformed = nullptr);
+
+bool iequals(std::string_view a, std::string_view b);
+std::string lower(std::string_view s);
+
+}  // namespace portcullis::mime
