@@ -123,7 +123,7 @@ void readThresholds(Reader& r, const toml::table& t, core::Thresholds& th, std::
   r.optNumber(t, "add_headers", th.addHeaders, where);
 }
 
-const std::set<std::string_view> kCheckNames = {"client_access", "relay_domains"};
+const std::set<std::string_view> kCheckNames = {"client_access", "relay_domains", "mime_structure"};
 
 std::optional<ListenAddress> parseListen(const std::string& s, std::string* why) {
   ListenAddress a;
@@ -152,7 +152,7 @@ std::optional<ListenAddress> parseListen(const std::string& s, std::string* why)
 
 void interpret(Reader& r, const toml::table& root, Config& c) {
   r.checkKeys(root, "", {"listen", "hostname", "downstream", "relay_domains", "workers", "log_level",
-                         "smtp", "relay", "client_access", "verdict", "policy"});
+                         "smtp", "relay", "client_access", "mime", "verdict", "policy"});
   if (root.get("listen")) {
     c.listen.clear();
     for (const auto& s : r.strings(root, "listen")) {
@@ -252,6 +252,28 @@ void interpret(Reader& r, const toml::table& root, Config& c) {
     r.str(*t, "file", c.clientAccessFile, w);
     r.number(*t, "allow_score", c.clientAccess.allowScore, w);
     r.number(*t, "deny_score", c.clientAccess.denyScore, w);
+  }
+
+  if (const toml::table* t = root["mime"].as_table()) {
+    const char* w = "mime.";
+    r.checkKeys(*t, w, {"max_depth", "max_parts", "max_decoded_bytes", "scores"});
+    r.integer(*t, "max_depth", c.mime.limits.maxDepth, 1, 100, w);
+    r.integer(*t, "max_parts", c.mime.limits.maxParts, 1, 100000, w);
+    r.integer(*t, "max_decoded_bytes", c.mime.limits.maxDecodedBytes, 1024, int64_t(1) << 32, w);
+    if (const toml::node* n = t->get("scores")) {
+      if (const toml::table* scores = n->as_table()) {
+        for (const auto& [sym, v] : *scores) {
+          if (!c.mime.scores.contains(std::string(sym.str())))
+            r.error(&v, "mime.scores: unknown symbol '" + std::string(sym.str()) + "'");
+          else if (auto d = v.value<double>())
+            c.mime.scores[std::string(sym.str())] = *d;
+          else
+            r.error(&v, "mime.scores." + std::string(sym.str()) + " must be a number");
+        }
+      } else {
+        r.error(n, "mime.scores must be a table of SYMBOL = score");
+      }
+    }
   }
 
   auto base = std::make_shared<core::Policy>();

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "gateway/checks/client_access_check.h"
+#include "gateway/checks/mime_structure_check.h"
 #include "gateway/core/error.h"
 #include "gateway/core/log.h"
 #include "gateway/core/policy.h"
@@ -42,6 +43,8 @@ struct Config {
 
   std::string clientAccessFile;
   checks::ClientAccessSettings clientAccess;
+
+  checks::MimeSettings mime{{}, checks::defaultMimeScores()};
 
   core::PolicyMap policies;
 };

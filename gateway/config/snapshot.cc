@@ -1,6 +1,7 @@
 #include "gateway/config/snapshot.h"
 
 #include "gateway/checks/client_access_check.h"
+#include "gateway/checks/mime_structure_check.h"
 #include "gateway/checks/relay_domains_check.h"
 
 namespace portcullis::config {
@@ -21,6 +22,7 @@ SnapshotResult buildSnapshot(std::shared_ptr<const Config> config) {
   if (domains.empty())
     result.warnings.push_back("relay_domains is empty: every recipient will be refused");
   checks.push_back(std::make_shared<checks::RelayDomainsCheck>(std::move(domains)));
+  checks.push_back(std::make_shared<checks::MimeStructureCheck>(config->mime));
 
   auto snap = std::make_shared<Snapshot>();
   snap->config = std::move(config);

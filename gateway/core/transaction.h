@@ -13,6 +13,7 @@
 #include "gateway/core/ip_address.h"
 #include "gateway/core/policy.h"
 #include "gateway/core/verdict.h"
+#include "gateway/mime/message.h"
 
 namespace portcullis::core {
 
@@ -53,6 +54,16 @@ struct Transaction {
   std::string message;  // the message as received: dot-unstuffed, CRLF line ends
   Verdict verdict;      // mail/rcpt/data stage symbols
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+
+  // The parsed MIME view, made on first use and shared by every data-stage check. A transaction
+  // lives on one thread, so no locking.
+  const mime::Message& mimeView(const mime::Limits& limits = {}) const {
+    if (!mime_) mime_ = std::make_shared<const mime::Message>(mime::parseMessage(message, limits));
+    return *mime_;
+  }
+
+ private:
+  mutable std::shared_ptr<const mime::Message> mime_;
 };
 
 }  // namespace portcullis::core

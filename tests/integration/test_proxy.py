@@ -91,6 +91,47 @@ class ProxyTest(unittest.TestCase):
             gw.stop()
 
 
+EXE_MAIL = ("From: a@sender.test\r\nSubject: invoice\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
+            "--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n--b\r\n"
+            "Content-Type: application/pdf; name=\"invoice.pdf.exe\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+            "TVqQAAMAAAAEAAAA\r\n--b--")
+
+
+class VerdictThroughProxyTest(unittest.TestCase):
+    def test_flagged_message_carries_symbols_downstream(self):
+        down = FakeDownstream()
+        gw = Gateway(down.url())
+        try:
+            c = gw.client()
+            c.banner_and_ehlo()
+            code, _ = send_message(c, "a@sender.test", ["bob@example.com"], EXE_MAIL)
+            self.assertEqual(code, 250)
+            head = down.messages[0][2].split(b"\r\n\r\n")[0].replace(b"\r\n\t", b" ")
+            self.assertIn(b"X-Spam-Status: Yes, score=10.00 required=6.0 tests=ATTACHMENT_EXECUTABLE,", head)
+            self.assertIn(b"X-Spam-Flag: YES", head)
+            self.assertIn(b"X-Portcullis-Action: add_headers", head)
+            self.assertRegex(gw.log(), r"action=add_headers decided_by=score score=10.00 symbols=ATTACHMENT_EXECUTABLE\(4.00\)")
+        finally:
+            gw.stop()
+            down.stop()
+
+    def test_message_over_reject_threshold_never_reaches_downstream(self):
+        down = FakeDownstream()
+        gw = Gateway(down.url(), overrides=["verdict.reject=8"])
+        try:
+            c = gw.client()
+            c.banner_and_ehlo()
+            code, text = send_message(c, "a@sender.test", ["bob@example.com"], EXE_MAIL)
+            self.assertEqual((code, text), (550, "5.7.1 Message rejected as spam"))
+            self.assertEqual(c.cmd("NOOP")[0], 250)  # the session goes on
+            self.assertEqual(down.messages, [])
+            self.assertNotIn("DATA", down.commands)
+            wait_for(lambda: "RSET" in down.commands, what="downstream RSET")
+        finally:
+            gw.stop()
+            down.stop()
+
+
 class Ipv6AndXforwardTest(unittest.TestCase):
     def test_ipv6_listener_and_ipv6_client_access_list(self):
         import os, socket

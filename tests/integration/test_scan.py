@@ -60,6 +60,20 @@ class ScanTest(unittest.TestCase):
         self.assertEqual(code, 3)
         self.assertEqual(json.loads(out)["action"], "add_headers")
 
+    def test_disguised_executable_is_flagged_and_rejected_by_threshold(self):
+        msg = (b"From: a@sender.test\r\nSubject: invoice\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
+               b"--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n--b\r\n"
+               b"Content-Type: application/pdf; name=\"invoice.pdf.exe\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+               b"TVqQAAMAAAAEAAAA\r\n--b--\r\n")
+        code, out, _ = scan(*self.base, "--json", "-", stdin=msg)
+        r = json.loads(out)
+        names = {s["name"]: s["score"] for s in r["symbols"]}
+        self.assertEqual(names, {"ATTACHMENT_EXECUTABLE": 4.0, "ATTACHMENT_DANGEROUS_NAME": 4.0,
+                                 "ATTACHMENT_TYPE_MISMATCH": 2.0})
+        self.assertEqual((code, r["action"]), (3, "add_headers"))  # 10 >= add_headers 6
+        code, out, _ = scan(*self.base, "-o", "verdict.reject=9", "--json", "-", stdin=msg)
+        self.assertEqual((code, json.loads(out)["action"]), (1, "reject"))
+
     def test_stdin_several_files_and_errors(self):
         code, out, _ = scan(*self.base, "--json", "-", self.msg, stdin=b"Subject: x\r\n\r\ny\r\n")
         self.assertEqual(code, 0)

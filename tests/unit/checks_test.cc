@@ -101,3 +101,42 @@ TEST_CASE("relay domains: no open relay, no routing tricks") {
     CHECK(d->reply.enhanced == "5.7.1");
   }
 }
+
+#include "gateway/checks/mime_structure_check.h"
+
+namespace {
+std::vector<core::Symbol> mimeSymbols(const std::string& message) {
+  checks::MimeStructureCheck check({{}, checks::defaultMimeScores()});
+  core::Policy pol;
+  core::SessionInfo s;
+  core::Transaction tx;
+  tx.message = message;
+  core::StageOutcome out;
+  bool done = false;
+  check.run({s, &tx, nullptr, pol}, out, [&] { done = true; });
+  CHECK(done);
+  return out.symbols;
+}
+bool has(const std::vector<core::Symbol>& v, const std::string& name) {
+  return std::any_of(v.begin(), v.end(), [&](const auto& s) { return s.name == name; });
+}
+}  // namespace
+
+TEST_CASE("mime_structure: a clean message adds nothing") {
+  CHECK(mimeSymbols("Subject: hi\r\n\r\nhello\r\n").empty());
+}
+
+TEST_CASE("mime_structure: disguised executables and broken structure score") {
+  auto syms = mimeSymbols(
+      "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n"
+      "--b\r\nContent-Type: application/pdf; name=\"invoice.pdf.exe\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+      "TVqQAAMAAAAEAAAA\r\n");
+  CHECK(has(syms, "ATTACHMENT_EXECUTABLE"));
+  CHECK(has(syms, "ATTACHMENT_DANGEROUS_NAME"));
+  CHECK(has(syms, "ATTACHMENT_TYPE_MISMATCH"));
+  CHECK(has(syms, "MIME_MISSING_END_BOUNDARY"));
+  for (const auto& s : syms)
+    if (s.name == "ATTACHMENT_TYPE_MISMATCH") CHECK(s.reason == "invoice.pdf.exe declared application/pdf, content application/x-msdownload");
+  // An honest PDF named .pdf is no finding.
+  CHECK(mimeSymbols("Content-Type: application/pdf; name=a.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjcK\r\n").empty());
+}

@@ -98,3 +98,14 @@ TEST_CASE("snapshot loads list files and reports their errors with line numbers"
   REQUIRE(empty.snapshot);
   CHECK(empty.warnings.at(0).find("relay_domains is empty") != std::string::npos);
 }
+
+TEST_CASE("mime limits and scores from config; unknown symbols are errors") {
+  auto path = writeTemp("m.toml", "[mime]\nmax_depth = 5\n[mime.scores]\nATTACHMENT_EXECUTABLE = 9.5\nNO_SUCH = 1\n");
+  auto r = config::load(path, {});
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].str() == path + ":5: mime.scores: unknown symbol 'NO_SUCH'");
+  auto ok = config::load("", {{"mime.max_depth", "5"}, {"mime.scores.ATTACHMENT_EXECUTABLE", "9.5"}});
+  REQUIRE(ok.config);
+  CHECK(ok.config->mime.limits.maxDepth == 5);
+  CHECK(ok.config->mime.scores.at("ATTACHMENT_EXECUTABLE") == 9.5);
+}
