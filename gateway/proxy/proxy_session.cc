@@ -238,7 +238,10 @@ asio::awaitable<void> ProxySession::onMessage() {
     case core::Action::Reject:
     case core::Action::Tempfail:
       co_await downstream_->reset();
+      // A generic text plus a reference the admin finds in the log (tx=...); symbol names are
+      // never shown to the sender.
       r = d.reply;
+      r.text += " (ref " + tx->id + ")";
       break;
     case core::Action::Discard:
       co_await downstream_->reset();

@@ -1,5 +1,6 @@
 """The proxy relays accepted mail downstream command by command and answers end-of-data only
 with the downstream's answer."""
+import re
 import unittest
 
 from harness import FakeDownstream, Gateway, message, send_message, wait_for
@@ -122,7 +123,11 @@ class VerdictThroughProxyTest(unittest.TestCase):
             c = gw.client()
             c.banner_and_ehlo()
             code, text = send_message(c, "a@sender.test", ["bob@example.com"], EXE_MAIL)
-            self.assertEqual((code, text), (550, "5.7.1 Message rejected as spam"))
+            self.assertRegex(text, r"^5\.7\.1 Message rejected as spam \(ref ([0-9A-F]+\.\d+)\)$")
+            self.assertEqual(code, 550)
+            ref = text.split("(ref ")[1].rstrip(")")
+            self.assertRegex(gw.log(), rf"tx={re.escape(ref)} .*action=reject decided_by=score")
+            self.assertNotIn("ATTACHMENT", text)
             self.assertEqual(c.cmd("NOOP")[0], 250)  # the session goes on
             self.assertEqual(down.messages, [])
             self.assertNotIn("DATA", down.commands)
