@@ -3,6 +3,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "gateway/core/text.h"
+
 namespace portcullis::checks {
 
 namespace {
@@ -21,8 +23,7 @@ std::string_view nextWord(std::string_view& s) {
 }
 
 std::optional<AccessAction> parseAccess(std::string_view w) {
-  std::string l;
-  for (char c : w) l.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  const std::string l = core::lowerAscii(w);
   if (l == "allow" || l == "permit" || l == "ok") return AccessAction::Allow;
   if (l == "deny" || l == "reject") return AccessAction::Deny;
   if (l == "tempfail" || l == "defer") return AccessAction::Tempfail;

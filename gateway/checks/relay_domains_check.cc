@@ -1,22 +1,21 @@
 #include "gateway/checks/relay_domains_check.h"
 
-#include <algorithm>
+#include "gateway/core/text.h"
 
 namespace portcullis::checks {
 
 namespace {
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  while (!out.empty() && out.back() == '.') out.pop_back();  // "example.com." is example.com
+// Lower-cased, without the root dot: "Example.COM." is example.com.
+std::string canonicalDomain(std::string_view s) {
+  std::string out = core::lowerAscii(s);
+  while (!out.empty() && out.back() == '.') out.pop_back();
   return out;
 }
 }  // namespace
 
 RelayDomains::RelayDomains(const std::vector<std::string>& entries) {
   for (const auto& e : entries) {
-    std::string d = lower(e);
+    std::string d = canonicalDomain(e);
     if (d.empty()) continue;
     if (d.front() == '.')
       parents_.insert(d);
@@ -26,7 +25,7 @@ RelayDomains::RelayDomains(const std::vector<std::string>& entries) {
 }
 
 bool RelayDomains::contains(std::string_view domain) const {
-  std::string d = lower(domain);
+  std::string d = canonicalDomain(domain);
   if (d.empty()) return false;
   if (exact_.contains(d)) return true;
   for (auto dot = d.find('.'); dot != std::string::npos; dot = d.find('.', dot + 1))
@@ -42,7 +41,7 @@ void RelayDomainsCheck::run(const core::CheckContext& ctx, core::StageOutcome& o
                "RCPT_RELAY_DENIED"});
   };
   const std::string addr = "<" + rcpt.str() + ">";
-  if (rcpt.domain.empty() && lower(rcpt.local) == "postmaster") {
+  if (rcpt.domain.empty() && core::lowerAscii(rcpt.local) == "postmaster") {
     // RFC 5321 4.5.1: <Postmaster> without a domain must be accepted; the downstream owns it.
   } else if (rcpt.domain.empty() || rcpt.domain.front() == '[') {
     deny(addr + ": Relay access denied");

@@ -53,9 +53,8 @@ int statusFor(core::Action a) {
 }
 
 std::optional<core::Address> parseAddress(const std::string& text, bool allowNull, std::string* why) {
-  std::string_view v = text;
-  std::string bracketed = text.starts_with("<") ? text : "<" + text + ">";
-  v = bracketed;
+  const std::string bracketed = text.starts_with("<") ? text : "<" + text + ">";
+  std::string_view v = bracketed;
   auto r = smtp::parsePath(v, allowNull);
   if (auto* err = std::get_if<core::Reply>(&r)) {
     *why = err->text;

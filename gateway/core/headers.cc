@@ -3,18 +3,13 @@
 #include <cstdio>
 #include <ctime>
 
+#include "gateway/core/text.h"
+
 namespace portcullis::core {
 
-std::string headerSafe(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (unsigned char c : text) out.push_back((c < 0x20 || c == 0x7f) ? '?' : static_cast<char>(c));
-  return out;
-}
-
 std::string formatHeader(const HeaderField& h) {
-  const std::string value = headerSafe(h.second);
-  std::string out = headerSafe(h.first) + ":";
+  const std::string value = withoutControls(h.second);
+  std::string out = withoutControls(h.first) + ":";
   const size_t nameCol = out.size();
   size_t col = nameCol;
   size_t pos = 0;

@@ -14,10 +14,7 @@ namespace portcullis::core {
 
 using HeaderField = std::pair<std::string, std::string>;  // name, unfolded value
 
-// Replaces control characters (CR and LF included) and DEL by '?'.
-std::string headerSafe(std::string_view text);
-
-// "Name: value\r\n", folded at spaces before 78 columns where possible.
+// "Name: value\r\n" with control characters replaced (core::withoutControls), folded at spaces before 78 columns where possible.
 std::string formatHeader(const HeaderField& h);
 
 // RFC 5321 4.4 trace header, in Postfix's shape:

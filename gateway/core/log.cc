@@ -1,5 +1,7 @@
 #include "gateway/core/log.h"
 
+#include "gateway/core/text.h"
+
 #include <unistd.h>
 
 #include <atomic>
@@ -31,7 +33,7 @@ void write(Level l, std::string_view msg) {
   line += "portcullis[" + std::to_string(getpid()) + "] ";
   line += kNames[static_cast<int>(l)];
   line += ": ";
-  for (char c : msg) line.push_back((static_cast<unsigned char>(c) < 0x20) ? '?' : c);
+  line += withoutControls(msg);
   line.push_back('\n');
   ssize_t ignored = ::write(STDERR_FILENO, line.data(), line.size());
   (void)ignored;

@@ -1,28 +1,18 @@
 #include "gateway/core/policy.h"
 
-#include <algorithm>
-#include <cctype>
+#include "gateway/core/text.h"
 
 namespace portcullis::core {
-
-namespace {
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-}  // namespace
 
 PolicyMap::PolicyMap() : default_(std::make_shared<Policy>()) {}
 PolicyMap::PolicyMap(std::shared_ptr<const Policy> fallback) : default_(std::move(fallback)) {}
 
 void PolicyMap::add(std::string key, std::shared_ptr<const Policy> p) {
-  byDomain_[lower(key)] = std::move(p);
+  byDomain_[lowerAscii(key)] = std::move(p);
 }
 
 std::shared_ptr<const Policy> PolicyMap::forDomain(std::string_view domain) const {
-  std::string d = lower(domain);
+  std::string d = lowerAscii(domain);
   if (auto it = byDomain_.find(d); it != byDomain_.end()) return it->second;
   for (auto dot = d.find('.'); dot != std::string::npos; dot = d.find('.', dot + 1)) {
     if (auto it = byDomain_.find(std::string_view(d).substr(dot)); it != byDomain_.end())

@@ -2,16 +2,9 @@
 
 #include <vector>
 
-namespace portcullis::core {
+#include "gateway/core/text.h"
 
-namespace {
-std::string sanitize(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (unsigned char c : s) out.push_back((c < 0x20 || c == 0x7f) ? '?' : static_cast<char>(c));
-  return out;
-}
-}  // namespace
+namespace portcullis::core {
 
 Reply makeReply(int code, std::string enhanced, std::string text) {
   return Reply{code, std::move(enhanced), std::move(text)};
@@ -37,7 +30,7 @@ std::string Reply::format() const {
       out += enhanced;
       if (!line.empty()) out += ' ';
     }
-    out += sanitize(line);
+    out += withoutControls(line);
     out += "\r\n";
   }
   return out;
@@ -47,7 +40,7 @@ std::string Reply::summary() const {
   std::string out = std::to_string(code);
   if (!enhanced.empty()) out += " " + enhanced;
   if (!text.empty()) {
-    out += " " + sanitize(text);
+    out += " " + withoutControls(text);
   }
   return out;
 }

@@ -25,13 +25,6 @@ const Header* Part::header(std::string_view name) const {
   return nullptr;
 }
 
-std::vector<const Header*> Message::headers(std::string_view name) const {
-  std::vector<const Header*> out;
-  for (const auto& h : root.headers)
-    if (iequals(h.name, name)) out.push_back(&h);
-  return out;
-}
-
 namespace {
 
 class Parser {

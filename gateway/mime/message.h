@@ -33,7 +33,6 @@ struct Part {
   int depth = 0;
 
   std::string mediaType() const { return type + "/" + subtype; }
-  bool isMultipart() const { return type == "multipart"; }
   bool isText() const { return type == "text" && children.empty(); }
   bool isAttachment() const;
   const Header* header(std::string_view name) const;
@@ -56,7 +55,6 @@ struct Message {
   bool headerEightBit = false;
 
   const Header* header(std::string_view name) const { return root.header(name); }
-  std::vector<const Header*> headers(std::string_view name) const;
   // Every text leaf (plain text, rendered HTML) in document order, the way a reader sees it.
   template <typename F>
   void forEachTextPart(F&& f) const { visitText(root, f); }

@@ -34,7 +34,6 @@ class Stream {
   // Every following operation must finish within `d`, else it fails with timed_out.
   void setDeadline(std::chrono::steady_clock::duration d);
   void clearDeadline();
-  bool timedOut() const { return deadline_->timedOut; }
   void close();
   Socket& socket() { return socket_; }
   asio::any_io_executor executor() { return socket_.get_executor(); }

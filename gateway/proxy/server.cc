@@ -81,7 +81,7 @@ int Server::run() {
   for (auto& acc : acceptors_) asio::co_spawn(main_, acceptLoop(*acc), asio::detached);
   asio::co_spawn(main_, signalLoop(), asio::detached);
   main_.run();
-  return exitStatus_;
+  return 0;
 }
 
 asio::awaitable<void> Server::acceptLoop(asio::ip::tcp::acceptor& acceptor) {

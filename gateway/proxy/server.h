@@ -43,7 +43,6 @@ class Server {
   asio::signal_set signals_{main_, SIGTERM, SIGINT, SIGHUP};
   asio::thread_pool reloadPool_{1};
   size_t nextWorker_ = 0;
-  int exitStatus_ = 0;
 };
 
 }  // namespace portcullis::proxy

@@ -28,7 +28,6 @@ class DataReader {
   // past that it keeps reading to the end of data but stores nothing more.
   Result feed(std::string_view input, std::string& message);
   bool overflowed() const { return overflowed_; }
-  uint64_t size() const { return size_; }  // message bytes seen, stored or not
 
  private:
   void emit(std::string& message, std::string_view bytes);

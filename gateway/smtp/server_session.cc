@@ -375,7 +375,6 @@ void ServerSession::answer(Reply r) {
       }
       return reply(r);
     case Await::Message:
-      if (r.positive()) ++completed_;
       reply(r);
       endTransaction();
       return;

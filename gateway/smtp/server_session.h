@@ -60,9 +60,6 @@ class ServerSession {
   const core::SessionInfo& info() const { return info_; }
   core::Transaction* transaction() { return tx_ ? &*tx_ : nullptr; }
   const core::Address& pendingRecipient() const { return pendingRcpt_; }
-  uint64_t messageSize() const { return reader_ ? reader_->size() : 0; }
-  const SessionSettings& settings() const { return settings_; }
-  int transactionsCompleted() const { return completed_; }
 
  private:
   enum class Await { None, Helo, Mail, Rcpt, DataBegin, Message };
@@ -98,7 +95,6 @@ class ServerSession {
   bool closed_ = false;
   bool eof_ = false;
   int errors_ = 0;
-  int completed_ = 0;
   uint64_t txCounter_ = 0;
 };
 
