@@ -51,7 +51,7 @@ TEST_CASE("file values and overrides, lists appended by repeated -o") {
   CHECK(r.config->policies.forDomain("example.com")->name == "default");
 }
 
-TEST_CASE("errors name file and line; typos are not silently ignored") {
+TEST_CASE("errors name file and line - typos are not silently ignored") {
   auto path = writeTemp("b.toml",
                         "hostname = \"gw\"\nrelay_domain = [\"x\"]\n[smtp]\nmax_errors = \"many\"\n"
                         "bare_line_endings = \"sometimes\"\n[relay]\ntls = \"maybe\"\n"
@@ -99,7 +99,7 @@ TEST_CASE("snapshot loads list files and reports their errors with line numbers"
   CHECK(empty.warnings.at(0).find("relay_domains is empty") != std::string::npos);
 }
 
-TEST_CASE("mime limits and scores from config; unknown symbols are errors") {
+TEST_CASE("mime limits and scores from config - unknown symbols are errors") {
   auto path = writeTemp("m.toml", "[mime]\nmax_depth = 5\n[mime.scores]\nATTACHMENT_EXECUTABLE = 9.5\nNO_SUCH = 1\n");
   auto r = config::load(path, {});
   REQUIRE(r.errors.size() == 1);

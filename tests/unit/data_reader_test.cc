@@ -59,7 +59,7 @@ static const std::vector<std::string> kSmuggling = {
     std::string("\0\r\n.\r\n", 6), std::string("\r\0\n.\r\n", 6), std::string("\r\n.\r\0\n", 6),
 };
 
-TEST_CASE("no smuggling sequence ends DATA; reject mode flags it as a violation") {
+TEST_CASE("no smuggling sequence ends DATA - reject mode flags it as a violation") {
   for (const auto& seq : kSmuggling) {
     for (bool bytewise : {false, true}) {
       std::string input = "Subject: x\r\n\r\nhello" + seq + "MAIL FROM:<evil@x>\r\n";
@@ -71,7 +71,7 @@ TEST_CASE("no smuggling sequence ends DATA; reject mode flags it as a violation"
   }
 }
 
-TEST_CASE("the real terminator followed by NUL ends data; the NUL is the next command's problem") {
+TEST_CASE("the real terminator followed by NUL ends data - the NUL is the next command's problem") {
   auto f = feedAll(std::string("x\r\n.\r\n\0", 7));
   CHECK(f.result.status == Status::End);
   CHECK(f.rest == std::string("\0", 1));

@@ -29,7 +29,7 @@ TEST_CASE("base64 and quoted-printable, strict and sloppy") {
   CHECK(decodeQuotedPrintable("a_b", true).bytes == "a b");
 }
 
-TEST_CASE("charsets convert to UTF-8; unknown ones and bad bytes never fail") {
+TEST_CASE("charsets convert to UTF-8 - unknown ones and bad bytes never fail") {
   CHECK(toUtf8("caf\xE9", "ISO-8859-1").utf8 == "caf\xC3\xA9");
   CHECK(toUtf8("\x93quoted\x94", "windows-1252").utf8 == "\xE2\x80\x9Cquoted\xE2\x80\x9D");
   CHECK(toUtf8("\xA4\xA4", "big5").utf8 == "\xE4\xB8\xAD");

@@ -236,7 +236,7 @@ TEST_CASE("rejected at connect: 554 banner, 503 to commands, 221 to QUIT") {
   CHECK(h.send("QUIT\r\n") == "221 2.0.0 Bye\r\n");
 }
 
-TEST_CASE("a refused recipient is not added; EHLO mid-transaction resets it") {
+TEST_CASE("a refused recipient is not added - EHLO mid-transaction resets it") {
   Harness h;
   h.s.takeOutput();
   h.rcptAnswers = {core::makeReply(554, "5.7.1", "Relay access denied"), {}};
