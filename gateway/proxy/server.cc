@@ -4,6 +4,7 @@
 
 #include "gateway/core/log.h"
 #include "gateway/net/tls_context.h"
+#include "gateway/relay/maildir_downstream.h"
 
 namespace portcullis::proxy {
 
@@ -51,6 +52,12 @@ int Server::run() {
     shared_.clientTls = tls.context;
   }
 
+  if (c.downstream.kind == relay::DownstreamUrl::Kind::Maildir) {
+    if (auto err = relay::createMaildir(c.downstream.path); !err.empty()) {
+      core::log::error("downstream maildir: " + err);
+      return 1;
+    }
+  }
   for (const auto& l : c.listen) {
     try {
       auto addr = asio::ip::make_address(l.host == "localhost" ? "127.0.0.1" : l.host);

@@ -60,13 +60,16 @@ asio::awaitable<Reply> MaildirDownstream::data(const core::Transaction& tx, cons
   co_return r;
 }
 
-Reply MaildirDownstream::deliver(const core::Transaction& tx, const std::string& prepend) {
+std::string createMaildir(const std::string& path) {
   std::error_code ec;
-  for (const char* sub : {"tmp", "new", "cur"}) std::filesystem::create_directories(path_ + "/" + sub, ec);
-  if (ec) {
-    core::log::error("maildir " + path_ + ": " + ec.message());
-    return makeReply(451, "4.3.0", "Local mailbox unavailable; try again later");
+  for (const char* sub : {"tmp", "new", "cur"}) {
+    std::filesystem::create_directories(path + "/" + sub, ec);
+    if (ec) return path + "/" + sub + ": " + ec.message();
   }
+  return "";
+}
+
+Reply MaildirDownstream::deliver(const core::Transaction& tx, const std::string& prepend) {
   std::string names;
   for (const auto& rcpt : tx.recipients) {
     auto now = std::chrono::system_clock::now().time_since_epoch();
@@ -75,6 +78,8 @@ Reply MaildirDownstream::deliver(const core::Transaction& tx, const std::string&
                        std::to_string(getpid()) + "Q" + std::to_string(++gCounter) + "." + hostname_;
     std::string tmp = path_ + "/tmp/" + base;
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0 && errno == ENOENT && createMaildir(path_).empty())  // removed while running
+      fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0) {
       core::log::error("maildir " + tmp + ": " + std::strerror(errno));
       return makeReply(451, "4.3.0", "Local mailbox unavailable; try again later");

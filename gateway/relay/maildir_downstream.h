@@ -8,6 +8,9 @@
 
 namespace portcullis::relay {
 
+// Creates PATH/{tmp,new,cur}; returns "" or what failed. Called once at start-up.
+std::string createMaildir(const std::string& path);
+
 class MaildirDownstream final : public Downstream {
  public:
   MaildirDownstream(asio::any_io_executor ex, asio::thread_pool& pool, std::string path,

@@ -1,5 +1,6 @@
 """The proxy relays accepted mail downstream command by command and answers end-of-data only
 with the downstream's answer."""
+import os
 import re
 import unittest
 
@@ -88,8 +89,22 @@ class ProxyTest(unittest.TestCase):
             self.assertEqual(len(msgs), 1)
             self.assertTrue(msgs[0].startswith(b"Return-Path: <a@sender.test>\r\nDelivered-To: bob@example.com\r\nReceived: "))
             self.assertIn(b"Subject: to maildir", msgs[0])
+            # Removed while running: the next delivery re-creates it.
+            import shutil
+            shutil.rmtree(os.path.join(gw.dir, "maildir"))
+            code, text = send_message(c, "a@sender.test", ["bob@example.com"], message("again"))
+            self.assertEqual(code, 250, text)
+            self.assertEqual(len(gw.maildir_messages()), 1)
         finally:
             gw.stop()
+        # A maildir that cannot be created stops the gateway at start-up with the reason.
+        bad = Gateway("maildir:/proc/no-such-dir/maildir", start=False)
+        try:
+            with self.assertRaises(AssertionError):
+                bad.start()
+            self.assertIn("downstream maildir: /proc/no-such-dir/maildir/tmp:", bad.log())
+        finally:
+            bad.stop()
 
 
 EXE_MAIL = ("From: a@sender.test\r\nSubject: invoice\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
