@@ -1,0 +1,591 @@
+#include "rules/engine/compiled_rules.h"
+
+#include <hs.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <sstream>
+
+#include <openssl/evp.h>
+#include <chrono>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+
+#include "rules/engine/full_regex.h"
+#include "rules/engine/meta_expression.h"
+#include "rules/engine/perl_regex.h"
+
+namespace portcullis::rules {
+namespace {
+
+std::atomic<uint64_t> nextGeneration{1};
+
+// One scratch per thread per rule set (Hyperscan scratch must never be shared between
+// concurrent scans). A few rule sets may be alive at once (reload, tests); the oldest
+// scratch is dropped beyond four.
+struct ScratchCache {
+  struct Entry {
+    uint64_t generation;
+    hs_scratch_t* scratch;
+  };
+  std::vector<Entry> entries;
+  ~ScratchCache() {
+    for (auto& e : entries) hs_free_scratch(e.scratch);
+  }
+  hs_scratch_t* get(uint64_t generation, const hs_scratch_t* prototype) {
+    for (auto& e : entries)
+      if (e.generation == generation) return e.scratch;
+    hs_scratch_t* s = nullptr;
+    if (hs_clone_scratch(prototype, &s) != HS_SUCCESS) return nullptr;
+    if (entries.size() >= 4) {
+      hs_free_scratch(entries.front().scratch);
+      entries.erase(entries.begin());
+    }
+    entries.push_back({generation, s});
+    return s;
+  }
+};
+
+ScratchCache& scratchCache() {
+  thread_local ScratchCache cache;
+  return cache;
+}
+
+unsigned hsFlags(const PerlRegex& re) {
+  unsigned f = HS_FLAG_SINGLEMATCH | HS_FLAG_ALLOWEMPTY;
+  if (re.caseless) f |= HS_FLAG_CASELESS;
+  if (re.multiline) f |= HS_FLAG_MULTILINE;
+  if (re.dotall) f |= HS_FLAG_DOTALL;
+  return f;
+}
+
+bool hsAccepts(const std::string& pattern, unsigned flags) {
+  hs_expr_info_t* info = nullptr;
+  hs_compile_error_t* err = nullptr;
+  hs_error_t rc = hs_expression_info(pattern.c_str(), flags, &info, &err);
+  if (err) hs_free_compile_error(err);
+  if (info) free(info);
+  return rc == HS_SUCCESS;
+}
+
+// Bounded repeats above this many are relaxed for Hyperscan (see relaxBoundedRepeats).
+constexpr int kRepeatLimit = 32;
+
+size_t targetSlot(Target t) { return static_cast<size_t>(t); }
+
+std::string sha256Hex(const std::string& data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned len = 0;
+  EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < len; ++i) {
+    out += hex[digest[i] >> 4];
+    out += hex[digest[i] & 15];
+  }
+  return out;
+}
+
+// A compiled database on disk, with the patterns the build demoted, so that a restart or a
+// reload with unchanged rules skips Hyperscan's compiler (a minute for the stock rules).
+// Format: "portcullis-hsdb 1\n" <demoted count> lines "<rule index> <path>\n", then the
+// bytes of hs_serialize_database.
+struct CachedDb {
+  std::vector<std::pair<size_t, int>> demoted;
+  hs_database_t* db = nullptr;
+};
+
+bool loadCachedDb(const std::filesystem::path& file, CachedDb* out) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return false;
+  std::string magic;
+  size_t count = 0;
+  if (!std::getline(in, magic) || magic != "portcullis-hsdb 1" || !(in >> count)) return false;
+  for (size_t k = 0; k < count; ++k) {
+    size_t rule;
+    int path;
+    if (!(in >> rule >> path)) return false;
+    out->demoted.emplace_back(rule, path);
+  }
+  in.get();  // the newline after the list
+  std::stringstream rest;
+  rest << in.rdbuf();
+  std::string bytes = rest.str();
+  return hs_deserialize_database(bytes.data(), bytes.size(), &out->db) == HS_SUCCESS;
+}
+
+void storeCachedDb(const std::filesystem::path& file, const std::vector<std::pair<size_t, int>>& demoted,
+                   const hs_database_t* db) {
+  char* bytes = nullptr;
+  size_t length = 0;
+  if (hs_serialize_database(db, &bytes, &length) != HS_SUCCESS) return;
+  std::error_code ec;
+  std::filesystem::create_directories(file.parent_path(), ec);
+  auto tmp = file;
+  tmp += ".tmp" + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << "portcullis-hsdb 1\n" << demoted.size() << "\n";
+    for (const auto& [rule, path] : demoted) out << rule << " " << path << "\n";
+    out.write(bytes, static_cast<std::streamsize>(length));
+    if (!out) ec = std::make_error_code(std::errc::io_error);
+  }
+  free(bytes);
+  if (!ec) std::filesystem::rename(tmp, file, ec);
+  if (ec) std::filesystem::remove(tmp, ec);
+}
+
+}  // namespace
+
+const char* matchPathName(MatchPath p) {
+  switch (p) {
+    case MatchPath::Direct: return "hyperscan";
+    case MatchPath::Prefilter: return "hyperscan-prefilter";
+    case MatchPath::FullOnly: return "full-engine";
+    case MatchPath::NotRun: return "not-run";
+  }
+  return "?";
+}
+
+struct CompiledRules::Impl {
+  struct TargetDb {
+    hs_database_t* db = nullptr;
+    std::vector<size_t> ruleOfId;
+    std::vector<size_t> fullOnly;
+  };
+  struct HeaderGroup {
+    HeaderQuery query;
+    std::optional<std::string> unset;
+    std::vector<size_t> rules;
+  };
+  struct Meta {
+    size_t rule;
+    MetaExpression expr;
+    std::vector<std::ptrdiff_t> deps;  // rule index per expression name, -1 undefined
+  };
+
+  std::vector<Rule> rules;
+  std::unordered_map<std::string, size_t> byName;
+  std::vector<MatchPath> paths;
+  std::vector<std::string> hsPattern;  // what Hyperscan compiles (relaxed for prefiltering)
+  std::vector<std::unique_ptr<FullRegex>> full;
+  std::unique_ptr<std::once_flag[]> lazyOnce;
+  mutable std::vector<std::unique_ptr<FullRegex>> lazy;  // for explain only
+  std::array<TargetDb, 5> dbs;
+  std::vector<HeaderGroup> groups;
+  std::vector<int> groupOf;
+  std::vector<Meta> metas;  // in evaluation order
+  hs_scratch_t* prototype = nullptr;
+  uint64_t generation = nextGeneration++;
+  CompileReport report;
+  int scoreSet = 0;
+
+  ~Impl() {
+    for (auto& d : dbs)
+      if (d.db) hs_free_database(d.db);
+    if (prototype) hs_free_scratch(prototype);
+  }
+
+  const FullRegex* regexFor(size_t rule) const {
+    if (full[rule]) return full[rule].get();
+    std::call_once(lazyOnce[rule], [&] {
+      std::string err;
+      lazy[rule] = FullRegex::compile(rules[rule].regex, &err);
+    });
+    return lazy[rule].get();
+  }
+
+  bool buildTarget(Target t, const std::string& cacheDir, std::string* error);
+  void buildHeaderGroups();
+  void buildMetas();
+  ScanResult scan(const MessageText& text, bool explain) const;
+};
+
+bool CompiledRules::Impl::buildTarget(Target t, const std::string& cacheDir, std::string* error) {
+  TargetDb& tdb = dbs[targetSlot(t)];
+  std::vector<size_t> members;
+  for (size_t i = 0; i < rules.size(); ++i) {
+    const Rule& r = rules[i];
+    if (r.target != t || paths[i] == MatchPath::NotRun || r.existsTest) continue;
+    if (r.regex.pattern.find('\0') != std::string::npos) {
+      paths[i] = MatchPath::NotRun;
+      rules[i].support = Support::InvalidRegex;
+      rules[i].reason = "NUL byte in the pattern";
+      continue;
+    }
+    unsigned flags = hsFlags(r.regex);
+    std::string relaxed;
+    hsPattern[i] = r.regex.pattern;
+    if (relaxBoundedRepeats(r.regex.pattern, kRepeatLimit, &relaxed)) {
+      hsPattern[i] = relaxed;
+      paths[i] = hsAccepts(relaxed, flags | HS_FLAG_PREFILTER) ? MatchPath::Prefilter : MatchPath::FullOnly;
+    } else if (hsAccepts(r.regex.pattern, flags)) {
+      paths[i] = MatchPath::Direct;
+    } else if (hsAccepts(r.regex.pattern, flags | HS_FLAG_PREFILTER)) {
+      paths[i] = MatchPath::Prefilter;
+    } else {
+      paths[i] = MatchPath::FullOnly;
+    }
+    if (paths[i] != MatchPath::Direct || r.multiple) {
+      std::string err;
+      full[i] = FullRegex::compile(r.regex, &err);
+      if (!full[i]) {
+        paths[i] = MatchPath::NotRun;
+        rules[i].support = Support::InvalidRegex;
+        rules[i].reason = "regex: " + err;
+        continue;
+      }
+    }
+    members.push_back(i);
+  }
+  std::filesystem::path cacheFile;
+  if (!cacheDir.empty()) {
+    std::string key = std::string(hs_version()) + "\n";
+    for (size_t i : members)
+      key += std::to_string(i) + " " + std::to_string(static_cast<int>(paths[i])) + " " +
+             std::to_string(hsFlags(rules[i].regex)) + " " + hsPattern[i] + "\n";
+    cacheFile = std::filesystem::path(cacheDir) / (std::string(targetName(t)) + "-" + sha256Hex(key) + ".hsdb");
+    CachedDb cached;
+    if (loadCachedDb(cacheFile, &cached)) {
+      for (auto [rule, path] : cached.demoted) {
+        if (rule >= rules.size()) break;
+        paths[rule] = static_cast<MatchPath>(path);
+        if (paths[rule] != MatchPath::NotRun && !full[rule]) {
+          std::string e;
+          full[rule] = FullRegex::compile(rules[rule].regex, &e);
+        }
+        if (!full[rule] || paths[rule] == MatchPath::NotRun) {
+          paths[rule] = MatchPath::NotRun;
+          rules[rule].support = Support::InvalidRegex;
+          rules[rule].reason = "neither Hyperscan nor the full engine accepts the pattern";
+        }
+      }
+      for (size_t i : members) {
+        if (paths[i] == MatchPath::NotRun) continue;
+        if (paths[i] == MatchPath::FullOnly) {
+          tdb.fullOnly.push_back(i);
+          continue;
+        }
+        tdb.ruleOfId.push_back(i);
+      }
+      tdb.db = cached.db;
+      return true;
+    }
+  }
+  std::vector<std::pair<size_t, int>> demoted;
+  // Hyperscan can refuse a pattern at database build time that expression_info accepted
+  // (resource limits): demote that one pattern and build again.
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    std::vector<const char*> patterns;
+    std::vector<unsigned> flags, ids;
+    tdb.ruleOfId.clear();
+    tdb.fullOnly.clear();
+    for (size_t i : members) {
+      if (paths[i] == MatchPath::NotRun) continue;
+      if (paths[i] == MatchPath::FullOnly) {
+        tdb.fullOnly.push_back(i);
+        continue;
+      }
+      unsigned f = hsFlags(rules[i].regex);
+      if (paths[i] == MatchPath::Prefilter) f |= HS_FLAG_PREFILTER;
+      ids.push_back(static_cast<unsigned>(tdb.ruleOfId.size()));
+      tdb.ruleOfId.push_back(i);
+      patterns.push_back(hsPattern[i].c_str());
+      flags.push_back(f);
+    }
+    if (patterns.empty()) return true;  // nothing to cache: every rule runs on the full engine
+    hs_compile_error_t* err = nullptr;
+    hs_database_t* db = nullptr;
+    hs_error_t rc = hs_compile_multi(patterns.data(), flags.data(), ids.data(),
+                                     static_cast<unsigned>(patterns.size()), HS_MODE_BLOCK, nullptr, &db, &err);
+    if (rc == HS_SUCCESS) {
+      tdb.db = db;
+      if (!cacheFile.empty()) storeCachedDb(cacheFile, demoted, db);
+      return true;
+    }
+    int bad = err ? err->expression : -1;
+    std::string message = err && err->message ? err->message : "unknown error";
+    if (err) hs_free_compile_error(err);
+    if (bad < 0) {
+      *error = std::string("Hyperscan cannot build the ") + targetName(t) + " database: " + message;
+      return false;
+    }
+    size_t rule = tdb.ruleOfId[static_cast<size_t>(bad)];
+    std::string fullError;
+    if (!full[rule]) full[rule] = FullRegex::compile(rules[rule].regex, &fullError);
+    if (!full[rule]) {
+      paths[rule] = MatchPath::NotRun;
+      rules[rule].support = Support::InvalidRegex;
+      rules[rule].reason = "Hyperscan: " + message + "; PCRE2: " + fullError;
+    } else {
+      paths[rule] = paths[rule] == MatchPath::Direct ? MatchPath::Prefilter : MatchPath::FullOnly;
+    }
+    demoted.emplace_back(rule, static_cast<int>(paths[rule]));
+  }
+  *error = std::string("Hyperscan cannot build the ") + targetName(t) + " database";
+  return false;
+}
+
+void CompiledRules::Impl::buildHeaderGroups() {
+  groupOf.assign(rules.size(), -1);
+  std::unordered_map<std::string, int> byKey;
+  for (size_t i = 0; i < rules.size(); ++i) {
+    const Rule& r = rules[i];
+    if (r.target != Target::Header || paths[i] == MatchPath::NotRun) continue;
+    std::string key = r.query.key() + (r.ifUnset ? "\t" + *r.ifUnset : std::string("\n"));
+    auto [it, added] = byKey.emplace(key, static_cast<int>(groups.size()));
+    if (added) groups.push_back({r.query, r.ifUnset, {}});
+    groups[static_cast<size_t>(it->second)].rules.push_back(i);
+    groupOf[i] = it->second;
+  }
+}
+
+void CompiledRules::Impl::buildMetas() {
+  // Depth-first order so that every meta is evaluated after the metas it reads.
+  std::vector<int> state(rules.size(), 0);
+  std::vector<Meta> parsed(rules.size());
+  std::function<void(size_t)> visit = [&](size_t i) {
+    if (state[i]) return;
+    state[i] = 1;
+    for (std::ptrdiff_t d : parsed[i].deps)
+      if (d >= 0 && rules[static_cast<size_t>(d)].target == Target::Meta &&
+          paths[static_cast<size_t>(d)] != MatchPath::NotRun)
+        visit(static_cast<size_t>(d));
+    metas.push_back(std::move(parsed[i]));
+  };
+  for (size_t i = 0; i < rules.size(); ++i) {
+    if (rules[i].target != Target::Meta || rules[i].support != Support::Ok) continue;
+    std::string err;
+    parsed[i].rule = i;
+    parsed[i].expr.parse(rules[i].metaExpr, &err);
+    for (const auto& n : parsed[i].expr.names()) {
+      auto it = byName.find(n);
+      parsed[i].deps.push_back(it == byName.end() ? -1 : static_cast<std::ptrdiff_t>(it->second));
+    }
+  }
+  for (size_t i = 0; i < rules.size(); ++i)
+    if (rules[i].target == Target::Meta && paths[i] != MatchPath::NotRun && rules[i].support == Support::Ok)
+      visit(i);
+}
+
+ScanResult CompiledRules::Impl::scan(const MessageText& text, bool explain) const {
+  std::vector<int> counts(rules.size(), 0);
+  std::vector<char> done(rules.size(), 0);
+  std::vector<std::string> excerpts(explain ? rules.size() : 0);
+  hs_scratch_t* scratch = prototype ? scratchCache().get(generation, prototype) : nullptr;
+  std::vector<unsigned> candidates;
+  auto onMatch = [](unsigned id, unsigned long long, unsigned long long, unsigned, void* ctx) -> int {
+    static_cast<std::vector<unsigned>*>(ctx)->push_back(id);
+    return 0;
+  };
+
+  // One rule against one text it is a candidate in; `counter` receives the hits.
+  auto confirm = [&](size_t i, std::string_view buf, int& counter) {
+    const Rule& r = rules[i];
+    if (!r.multiple) {
+      if (paths[i] == MatchPath::Direct || full[i]->search(buf)) counter = 1;
+    } else {
+      int remaining = r.maxHits > 0 ? r.maxHits - counter : 0;
+      counter += full[i]->count(buf, remaining);
+    }
+    if (explain && counter > 0 && excerpts[i].empty()) {
+      std::string_view m;
+      if (const FullRegex* re = regexFor(i); re && re->search(buf, &m))
+        excerpts[i] = std::string(m.substr(0, 80));
+    }
+  };
+
+  auto scanBuffers = [&](Target t, const auto& buffers, size_t subjectLines) {
+    const TargetDb& tdb = dbs[targetSlot(t)];
+    for (size_t b = 0; b < buffers.size(); ++b) {
+      std::string_view buf = buffers[b];
+      auto consider = [&](size_t i) {
+        if (done[i]) return;
+        if (rules[i].noSubject && b < subjectLines) return;
+        confirm(i, buf, counts[i]);
+        const Rule& r = rules[i];
+        if (counts[i] > 0 && (!r.multiple || (r.maxHits > 0 && counts[i] >= r.maxHits))) done[i] = 1;
+      };
+      if (tdb.db && scratch) {
+        candidates.clear();
+        hs_scan(tdb.db, buf.empty() ? "" : buf.data(), static_cast<unsigned>(buf.size()), 0, scratch,
+                onMatch, &candidates);
+        for (unsigned id : candidates) consider(tdb.ruleOfId[id]);
+      }
+      for (size_t i : tdb.fullOnly) consider(i);
+    }
+  };
+
+  scanBuffers(Target::Body, text.body(), text.bodySubjectLines());
+  scanBuffers(Target::RawBody, text.rawBody(), 0);
+  scanBuffers(Target::Uri, text.uris(), 0);
+  scanBuffers(Target::Full, std::array<std::string_view, 1>{text.full()}, 0);
+
+  // Headers: each distinct query once; an absent header reads as "" (SpamAssassin matches
+  // undef that way) unless the rule gives [if-unset: text].
+  const TargetDb& hdb = dbs[targetSlot(Target::Header)];
+  std::vector<int> local(rules.size(), 0);
+  for (size_t g = 0; g < groups.size(); ++g) {
+    const HeaderGroup& group = groups[g];
+    std::vector<std::string> values = text.header(group.query);
+    bool present = !values.empty();
+    std::string value;
+    if (present) {
+      // SpamAssassin joins instances with "" when they end in "\n", else with "\n".
+      const char* sep = values.front().ends_with('\n') ? "" : "\n";
+      for (size_t k = 0; k < values.size(); ++k) value += (k ? sep : "") + values[k];
+    } else if (group.unset) {
+      value = *group.unset;
+    }
+    for (size_t i : group.rules) local[i] = 0;
+    if (hdb.db && scratch) {
+      candidates.clear();
+      hs_scan(hdb.db, value.empty() ? "" : value.data(), static_cast<unsigned>(value.size()), 0, scratch,
+              onMatch, &candidates);
+      for (unsigned id : candidates) {
+        size_t i = hdb.ruleOfId[id];
+        if (groupOf[i] == static_cast<int>(g)) confirm(i, value, local[i]);
+      }
+    }
+    for (size_t i : hdb.fullOnly)
+      if (groupOf[i] == static_cast<int>(g)) confirm(i, value, local[i]);
+    for (size_t i : group.rules) {
+      const Rule& r = rules[i];
+      if (r.existsTest)
+        counts[i] = present != r.negate ? 1 : 0;
+      else
+        counts[i] = r.negate ? (local[i] == 0 ? 1 : 0) : local[i];
+      if (r.negate && explain && counts[i]) excerpts[i].clear();
+    }
+  }
+
+  for (const Meta& m : metas) {
+    double v = m.expr.evaluate([&](size_t k) {
+      std::ptrdiff_t d = m.deps[k];
+      return d < 0 ? 0.0 : static_cast<double>(counts[static_cast<size_t>(d)]);
+    });
+    counts[m.rule] = v != 0 ? 1 : 0;
+  }
+
+  ScanResult result;
+  for (size_t i = 0; i < rules.size(); ++i) {
+    if (counts[i] <= 0) continue;
+    Hit h{i, counts[i], explain ? std::move(excerpts[i]) : std::string()};
+    result.hits.push_back(std::move(h));
+    if (!rules[i].isSubRule()) result.score += rules[i].score(scoreSet);
+  }
+  return result;
+}
+
+CompiledRules::CompiledRules() : impl_(std::make_unique<Impl>()) {}
+CompiledRules::~CompiledRules() = default;
+
+std::shared_ptr<const CompiledRules> CompiledRules::compile(ParsedRules parsed, const CompileOptions& options,
+                                                           std::string* error) {
+  auto started = std::chrono::steady_clock::now();
+  std::shared_ptr<CompiledRules> cr(new CompiledRules());
+  Impl& im = *cr->impl_;
+  im.scoreSet = options.scoreSet & 3;
+  im.rules = std::move(parsed.rules);
+  const size_t n = im.rules.size();
+  im.paths.assign(n, MatchPath::NotRun);
+  im.hsPattern.resize(n);
+  im.full.resize(n);
+  im.lazy.resize(n);
+  im.lazyOnce = std::make_unique<std::once_flag[]>(n);
+  for (size_t i = 0; i < n; ++i) {
+    im.byName.emplace(im.rules[i].name, i);
+    const Rule& r = im.rules[i];
+    // SpamAssassin does not run a rule whose score is 0 in the active set.
+    if (r.support == Support::Ok && r.score(im.scoreSet) != 0)
+      im.paths[i] = MatchPath::Direct;  // refined per pattern by buildTarget
+  }
+  // The targets build in parallel (each touches only its own rules); Hyperscan's compiler is
+  // the slow part of loading a large rule set.
+  std::vector<std::future<std::pair<bool, std::string>>> builds;
+  for (Target t : {Target::Body, Target::Header, Target::RawBody, Target::Uri, Target::Full})
+    builds.push_back(std::async(std::launch::async, [&im, t, &options] {
+      std::string e;
+      bool ok = im.buildTarget(t, options.cacheDir, &e);
+      return std::make_pair(ok, e);
+    }));
+  bool built = true;
+  for (auto& b : builds) {
+    auto [ok, e] = b.get();
+    if (!ok && built) {
+      built = false;
+      *error = e;
+    }
+  }
+  if (!built) return nullptr;
+  for (const auto& tdb : im.dbs) {
+    if (tdb.db && hs_alloc_scratch(tdb.db, &im.prototype) != HS_SUCCESS) {
+      *error = "cannot allocate Hyperscan scratch";
+      return nullptr;
+    }
+  }
+  // A meta whose dependency failed to compile above cannot be trusted either.
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (size_t i = 0; i < n; ++i) {
+      Rule& r = im.rules[i];
+      if (r.target != Target::Meta || r.support != Support::Ok) continue;
+      MetaExpression e;
+      std::string err;
+      e.parse(r.metaExpr, &err);
+      for (const auto& d : e.names()) {
+        auto it = im.byName.find(d);
+        if (it != im.byName.end() && im.rules[it->second].support != Support::Ok) {
+          r.support = Support::DependsOnUnsupported;
+          r.reason = "depends on " + d + " (" + im.rules[it->second].reason + ")";
+          im.paths[i] = MatchPath::NotRun;
+          changed = true;
+          break;
+        }
+      }
+    }
+  }
+  im.buildHeaderGroups();
+  im.buildMetas();
+
+  CompileReport& rep = im.report;
+  for (size_t i = 0; i < n; ++i) {
+    const Rule& r = im.rules[i];
+    TargetCounts& c = rep.byTarget[targetSlot(r.target)];
+    ++c.defined;
+    switch (r.support) {
+      case Support::Ok:
+        if (im.paths[i] == MatchPath::NotRun) { ++c.disabled; continue; }
+        if (r.target == Target::Meta || r.existsTest) { ++(r.target == Target::Meta ? c.meta : c.direct); continue; }
+        if (im.paths[i] == MatchPath::Direct) ++c.direct;
+        if (im.paths[i] == MatchPath::Prefilter) ++c.prefilter;
+        if (im.paths[i] == MatchPath::FullOnly) ++c.fullOnly;
+        continue;
+      case Support::Eval: ++c.eval; break;
+      case Support::UnsupportedType: ++c.unsupported; break;
+      case Support::InvalidRegex: case Support::BadMeta: ++c.invalid; break;
+      case Support::DependsOnUnsupported: ++c.dependsOnUnsupported; break;
+    }
+    rep.skipped.push_back({r.name, r.kind, r.file, r.line, r.reason});
+  }
+  rep.compileSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return cr;
+}
+
+const std::vector<Rule>& CompiledRules::rules() const { return impl_->rules; }
+const CompileReport& CompiledRules::report() const { return impl_->report; }
+MatchPath CompiledRules::path(size_t rule) const { return impl_->paths[rule]; }
+int CompiledRules::scoreSet() const { return impl_->scoreSet; }
+const Rule* CompiledRules::find(std::string_view name) const {
+  auto it = impl_->byName.find(std::string(name));
+  return it == impl_->byName.end() ? nullptr : &impl_->rules[it->second];
+}
+ScanResult CompiledRules::scan(const MessageText& text, bool explain) const { return impl_->scan(text, explain); }
+
+}  // namespace portcullis::rules

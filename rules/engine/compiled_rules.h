@@ -1,0 +1,91 @@
+// A rule set compiled for matching: one Hyperscan database per target, full-engine
+// confirmation where Hyperscan only prefilters, and metas evaluated in dependency order.
+// Immutable and shared between threads; each thread scans with its own Hyperscan scratch.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "rules/engine/message_text.h"
+#include "rules/engine/rule.h"
+#include "rules/engine/rule_file_parser.h"
+
+namespace portcullis::rules {
+
+// How a regex rule is run.
+enum class MatchPath {
+  Direct,       // Hyperscan decides alone
+  Prefilter,    // Hyperscan HS_FLAG_PREFILTER finds candidates, the full engine confirms
+  FullOnly,     // Hyperscan cannot take it at all: the full engine scans every text
+  NotRun,       // disabled (score 0), meta, or unsupported
+};
+const char* matchPathName(MatchPath p);
+
+struct TargetCounts {
+  int defined = 0;        // rules of this type in the files
+  int direct = 0, prefilter = 0, fullOnly = 0, meta = 0;  // rules that run
+  int disabled = 0;       // score 0 in the chosen score set: SpamAssassin does not run them
+  int eval = 0, unsupported = 0, invalid = 0, dependsOnUnsupported = 0;
+};
+
+struct SkippedRule {
+  std::string name;
+  std::string kind;
+  std::string file;
+  int line = 0;
+  std::string reason;
+};
+
+struct CompileReport {
+  std::array<TargetCounts, kTargetCount> byTarget{};
+  std::vector<SkippedRule> skipped;  // every rule that does not run, except score-0 ones
+  double compileSeconds = 0;
+};
+
+struct CompileOptions {
+  int scoreSet = 0;  // SpamAssassin score set: 0 local, 1 net, 2 bayes, 3 net+bayes
+  // Where compiled databases are kept between runs (empty: none). Keyed by the patterns, so
+  // a changed rule simply misses.
+  std::string cacheDir;
+};
+
+struct Hit {
+  size_t rule = 0;
+  int count = 0;
+  std::string excerpt;  // with explain: the text that matched (first match)
+};
+
+struct ScanResult {
+  std::vector<Hit> hits;  // sub-rules (__NAME) included; callers usually skip them
+  double score = 0;       // sum over hit rules that are not sub-rules
+};
+
+class CompiledRules {
+ public:
+  // Fails only if Hyperscan cannot build a database at all; rule-level problems end up in
+  // the report.
+  static std::shared_ptr<const CompiledRules> compile(ParsedRules parsed, const CompileOptions& options,
+                                                      std::string* error);
+  ~CompiledRules();
+  CompiledRules(const CompiledRules&) = delete;
+  CompiledRules& operator=(const CompiledRules&) = delete;
+
+  const std::vector<Rule>& rules() const;
+  const CompileReport& report() const;
+  MatchPath path(size_t rule) const;
+  int scoreSet() const;
+  const Rule* find(std::string_view name) const;
+
+  // Thread-safe. `explain` fills Hit::excerpt (costs one more regex run per hit).
+  ScanResult scan(const MessageText& text, bool explain = false) const;
+
+  struct Impl;
+
+ private:
+  CompiledRules();
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace portcullis::rules
