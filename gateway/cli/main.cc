@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "gateway/cli/rules_command.h"
 #include "gateway/cli/scan.h"
 #include "gateway/config/snapshot.h"
 #include "gateway/core/log.h"
@@ -21,6 +22,7 @@ const char* kUsage =
     "       portcullis check-config FILE [-o key=value]...\n"
     "       portcullis scan [--config FILE] [-o key=value]... [--json] [--client-ip IP] [--helo NAME]\n"
     "                       [--mail-from ADDR] [--rcpt ADDR]... FILE...|-\n"
+    "       portcullis rules lint|test [--score-set N] [--cache DIR] [--verbose] FILE|DIR...\n"
     "       portcullis version\n";
 
 struct Common {
@@ -97,6 +99,7 @@ int main(int argc, char** argv) {
     if (cmd == "run") return runCommand(args);
     if (cmd == "check-config") return checkConfigCommand(args);
     if (cmd == "scan") return cli::scanCommand(args);
+    if (cmd == "rules") return cli::rulesCommand(args);
     if (cmd == "version" || cmd == "--version") {
       std::cout << "portcullis " << PORTCULLIS_VERSION << "\n";
       return 0;

@@ -123,7 +123,8 @@ void readThresholds(Reader& r, const toml::table& t, core::Thresholds& th, std::
   r.optNumber(t, "add_headers", th.addHeaders, where);
 }
 
-const std::set<std::string_view> kCheckNames = {"client_access", "relay_domains", "mime_structure"};
+const std::set<std::string_view> kCheckNames = {"client_access", "relay_domains", "mime_structure",
+                                                "content_rules"};
 
 std::optional<ListenAddress> parseListen(const std::string& s, std::string* why) {
   ListenAddress a;
@@ -152,7 +153,7 @@ std::optional<ListenAddress> parseListen(const std::string& s, std::string* why)
 
 void interpret(Reader& r, const toml::table& root, Config& c) {
   r.checkKeys(root, "", {"listen", "hostname", "downstream", "relay_domains", "workers", "log_level",
-                         "smtp", "relay", "client_access", "mime", "verdict", "policy"});
+                         "smtp", "relay", "client_access", "mime", "rules", "verdict", "policy"});
   if (root.get("listen")) {
     c.listen.clear();
     for (const auto& s : r.strings(root, "listen")) {
@@ -252,6 +253,16 @@ void interpret(Reader& r, const toml::table& root, Config& c) {
     r.str(*t, "file", c.clientAccessFile, w);
     r.number(*t, "allow_score", c.clientAccess.allowScore, w);
     r.number(*t, "deny_score", c.clientAccess.denyScore, w);
+  }
+
+  if (const toml::table* t = root["rules"].as_table()) {
+    const char* w = "rules.";
+    r.checkKeys(*t, w, {"paths", "score_set", "cache_dir"});
+    if (t->get("paths")) c.rules.paths = r.strings(*t, "paths", w);
+    r.integer(*t, "score_set", c.rules.scoreSet, 0, 3, w);
+    r.str(*t, "cache_dir", c.rules.cacheDir, w);
+  } else if (root.get("rules")) {
+    r.error(root.get("rules"), "'rules' must be a table");
   }
 
   if (const toml::table* t = root["mime"].as_table()) {

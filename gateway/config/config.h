@@ -9,6 +9,7 @@
 
 #include "gateway/checks/client_access_check.h"
 #include "gateway/checks/mime_structure_check.h"
+#include "gateway/content/content_rules_check.h"
 #include "gateway/core/error.h"
 #include "gateway/core/log.h"
 #include "gateway/core/policy.h"
@@ -45,6 +46,9 @@ struct Config {
   checks::ClientAccessSettings clientAccess;
 
   checks::MimeSettings mime{{}, checks::defaultMimeScores()};
+
+  // No rule files configured: the content_rules check is not registered.
+  content::RulesSettings rules;
 
   core::PolicyMap policies;
 };

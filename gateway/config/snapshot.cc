@@ -23,6 +23,15 @@ SnapshotResult buildSnapshot(std::shared_ptr<const Config> config) {
     result.warnings.push_back("relay_domains is empty: every recipient will be refused");
   checks.push_back(std::make_shared<checks::RelayDomainsCheck>(std::move(domains)));
   checks.push_back(std::make_shared<checks::MimeStructureCheck>(config->mime));
+  if (!config->rules.paths.empty()) {
+    content::LoadedRules loaded = content::loadRules(config->rules);
+    for (auto& w : loaded.warnings) result.warnings.push_back(std::move(w));
+    if (!loaded.errors.empty()) {
+      result.errors = std::move(loaded.errors);
+      return result;
+    }
+    checks.push_back(std::make_shared<content::ContentRulesCheck>(loaded.rules, config->mime.limits));
+  }
 
   auto snap = std::make_shared<Snapshot>();
   snap->config = std::move(config);

@@ -1,0 +1,47 @@
+// Data stage: the content rules (SpamAssassin syntax, compiled by rules/) run over the message
+// rendered as SpamAssassin renders it; every hit becomes a symbol with the rule's score and
+// description.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gateway/core/check.h"
+#include "gateway/core/error.h"
+#include "gateway/mime/message.h"
+#include "rules/engine/compiled_rules.h"
+
+namespace portcullis::content {
+
+struct RulesSettings {
+  std::vector<std::string> paths;  // rule files or directories, read in order
+  int scoreSet = 0;                // SpamAssassin score set (0: no Bayes, no network tests)
+  std::string cacheDir;            // compiled databases kept here between runs ("" = none)
+};
+
+struct LoadedRules {
+  std::shared_ptr<const rules::CompiledRules> rules;
+  std::vector<core::SourceError> errors;  // any error: the set must not replace a running one
+  std::vector<std::string> warnings;
+};
+
+// Reads and compiles the configured rule files. Slow for large sets on a cold cache: callers
+// do it off the event loop (start-up, SIGHUP reload, CLI).
+LoadedRules loadRules(const RulesSettings& settings);
+
+class ContentRulesCheck final : public core::Check {
+ public:
+  ContentRulesCheck(std::shared_ptr<const rules::CompiledRules> rules, mime::Limits limits)
+      : rules_(std::move(rules)), limits_(limits) {}
+  std::string_view name() const override { return "content_rules"; }
+  core::Stage stage() const override { return core::Stage::Data; }
+  void run(const core::CheckContext& ctx, core::StageOutcome& out,
+           std::function<void()> done) const override;
+  const rules::CompiledRules& compiled() const { return *rules_; }
+
+ private:
+  std::shared_ptr<const rules::CompiledRules> rules_;
+  mime::Limits limits_;
+};
+
+}  // namespace portcullis::content
