@@ -13,6 +13,7 @@ namespace {
 
 void usage() {
   std::cerr << "usage: portcullis rules lint [--score-set N] [--cache DIR] [--verbose] FILE|DIR...\n"
+               "       portcullis rules list [--score-set N] [--cache DIR] FILE|DIR...\n"
                "       portcullis rules test [--score-set N] [--cache DIR] FILE|DIR...\n";
 }
 
@@ -80,11 +81,12 @@ void printReport(const rules::CompiledRules& compiled, bool verbose) {
 }  // namespace
 
 int rulesCommand(const std::vector<std::string>& args) {
-  if (args.empty() || (args[0] != "lint" && args[0] != "test")) {
+  if (args.empty() || (args[0] != "lint" && args[0] != "test" && args[0] != "list")) {
     usage();
     return 4;
   }
   const bool lint = args[0] == "lint";
+  const bool quietErrors = args[0] == "list";
   rules::CompileOptions options;
   bool verbose = false;
   std::vector<std::string> paths;
@@ -115,8 +117,8 @@ int rulesCommand(const std::vector<std::string>& args) {
   for (const auto& p : paths) parser.addPath(p);
   rules::ParsedRules parsed = parser.finish();
   const size_t errors = parsed.errors.size();
-  for (const auto& e : parsed.errors) std::cout << e.str() << ": error\n";
-  for (const auto& w : parsed.warnings) std::cout << w.str() << ": warning\n";
+  for (const auto& e : parsed.errors) (quietErrors ? std::cerr : std::cout) << e.str() << ": error\n";
+  for (const auto& w : parsed.warnings) (quietErrors ? std::cerr : std::cout) << w.str() << ": warning\n";
   if (lint) {
     std::printf("%zu files, %zu rules, %zu errors, %zu warnings\n", parsed.files.size(), parsed.rules.size(),
                 errors, parsed.warnings.size());
@@ -139,6 +141,17 @@ int rulesCommand(const std::vector<std::string>& args) {
   }
   if (lint) {
     printReport(*compiled, verbose);
+    return errors ? 1 : 0;
+  }
+  if (args[0] == "list") {
+    // One line per rule: name, type, how it runs (or "not-run" and why), score.
+    const auto& all = compiled->rules();
+    for (size_t i = 0; i < all.size(); ++i) {
+      const auto& r = all[i];
+      std::string how = r.support != rules::Support::Ok ? "not-run" : r.target == rules::Target::Meta && compiled->path(i) != rules::MatchPath::NotRun ? "meta" : rules::matchPathName(compiled->path(i));
+      std::printf("%s\t%s\t%s\t%.3f\t%s\n", r.name.c_str(), rules::targetName(r.target), how.c_str(),
+                  r.score(compiled->scoreSet()), r.reason.c_str());
+    }
     return errors ? 1 : 0;
   }
   int passed = 0, failed = 0, notRun = 0;

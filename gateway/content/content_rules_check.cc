@@ -25,7 +25,8 @@ void ContentRulesCheck::run(const core::CheckContext& ctx, core::StageOutcome& o
                             std::function<void()> done) const {
   if (ctx.tx) {
     const mime::Message& message = ctx.tx->mimeView(limits_);
-    std::optional<std::string> envelopeFrom = ctx.tx->mailFrom.str();
+    std::optional<std::string> envelopeFrom;
+    if (!ctx.tx->mailFrom.null) envelopeFrom = ctx.tx->mailFrom.str();
     SaMessageText text(ctx.tx->message, message, envelopeFrom);
     rules::ScanResult result = rules_->scan(text);
     const auto& all = rules_->rules();

@@ -2,6 +2,11 @@
 
 #include <strings.h>
 
+#include <algorithm>
+#include <cctype>
+#include <regex>
+#include <set>
+
 #include "gateway/mime/charset.h"
 #include "gateway/mime/headers.h"
 #include "gateway/mime/html.h"
@@ -43,6 +48,15 @@ void truncateForScan(std::string& text, size_t limit, bool tryAngle) {
     }
   }
   text.resize(limit);
+}
+
+// SpamAssassin converts CRLF line ends to LF before it decodes or renders anything.
+std::string squashCrlf(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i)
+    if (!(s[i] == '\r' && i + 1 < s.size() && s[i + 1] == '\n')) out += s[i];
+  return out;
 }
 
 bool noEncodedWordDecoding(std::string_view name) {
@@ -92,7 +106,70 @@ std::string trimmed(std::string_view s) {
   return std::string(s);
 }
 
+int hexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
 }  // namespace
+
+std::vector<std::string> canonicalUris(std::string_view input) {
+  std::vector<std::string> out;
+  std::vector<std::string> work{trimmed(input)};
+  for (size_t k = 0; k < work.size() && k < 8; ++k) {
+    std::string uri = work[k];
+    uri.erase(std::remove(uri.begin(), uri.end(), '\r'), uri.end());
+    uri.erase(std::remove(uri.begin(), uri.end(), '\n'), uri.end());
+    if (uri.size() <= 1 || uri[0] == '#' || uri[0] == '?' || uri[0] == '&' ||
+        (uri[0] == '/' && (uri.size() < 2 || uri[1] != '/')))
+      continue;
+    out.push_back(uri);
+    if (strncasecmp(uri.c_str(), "mailto:", 7) == 0 || uri.substr(0, uri.find(':')).find('@') != std::string::npos) continue;
+    std::string n = uri;
+    std::replace(n.begin(), n.end(), '\\', '/');
+    static const std::regex slashes(R"(^(https?:)/{0,2})", std::regex::icase);
+    n = std::regex_replace(n, slashes, "$1//", std::regex_constants::format_first_only);
+    if (n.find('%') != std::string::npos) {  // %XX decoded
+      std::string d;
+      for (size_t i = 0; i < n.size(); ++i) {
+        if (n[i] == '%' && i + 2 < n.size() && hexValue(n[i + 1]) >= 0 && hexValue(n[i + 2]) >= 0) {
+          d += static_cast<char>(hexValue(n[i + 1]) * 16 + hexValue(n[i + 2]));
+          i += 2;
+        } else {
+          d += n[i];
+        }
+      }
+      n = d;
+    }
+    static const std::regex scheme(R"(^[-_a-zA-Z0-9]+:)");
+    if (!std::regex_search(n, scheme)) n = (n.rfind("ftp.", 0) == 0 ? "ftp://" : "http://") + n;
+    static const std::regex hostThenQuery(R"(^(https?://[^/?#]+)([?#]))", std::regex::icase);
+    n = std::regex_replace(n, hostThenQuery, "$1/$2", std::regex_constants::format_first_only);
+    if (n != uri) out.push_back(n);
+    static const std::regex parts(R"(^(https?://)([^@/?#]*@)?([^/?#:]+)((?::(\d*))?.*)$)", std::regex::icase);
+    std::smatch m;
+    if (!std::regex_match(n, m, parts)) continue;
+    std::string proto = m[1], host = m[3], rest = m[4];
+    if (m[2].matched) out.push_back(proto + host + rest);  // without the user@ part
+    // A URL inside the path or query (a redirector) is a URI of its own.
+    static const std::regex inner(R"((https?:/{0,2}[^&#]+))", std::regex::icase);
+    std::smatch im;
+    if (std::regex_search(rest, im, inner) && im[1].str().find('.') != std::string::npos) work.push_back(im[1]);
+    if (m[5].matched) {
+      std::string noPort = rest;
+      static const std::regex p80(R"(^:80\b)"), p443(R"(^:443\b)");
+      bool http = strncasecmp(proto.c_str(), "http://", 7) == 0;
+      std::string stripped = std::regex_replace(noPort, http ? p80 : p443, "", std::regex_constants::format_first_only);
+      if (stripped != noPort) out.push_back(proto + host + stripped);
+    }
+    size_t end = host.size();
+    while (end > 0 && !std::isalnum(static_cast<unsigned char>(host[end - 1]))) --end;
+    if (end != host.size()) out.push_back(proto + host.substr(0, end) + rest);
+  }
+  return out;
+}
 
 std::string collapseWhitespace(std::string_view text) {
   // s/\n+\s*\n+/\x00/gs; s/\s+/ /gs; tr/\x00/\n/ in one pass: a white-space run holding two or
@@ -245,6 +322,7 @@ SaMessageText::SaMessageText(std::string_view raw, const mime::Message& message,
       std::string utf8 = mime::toUtf8(p->decoded, cs == p->params.end() ? "us-ascii" : cs->second).utf8;
       rendered = mt == "text/html" ? mime::renderHtml(utf8).text : utf8;
     }
+    rendered = squashCrlf(rendered);
     truncateForScan(rendered, kBodyPartScanSize, false);
     text += rendered;
   }
@@ -261,16 +339,22 @@ SaMessageText::SaMessageText(std::string_view raw, const mime::Message& message,
   // rawbody: text and message leaves, decoded, not rendered, not charset-converted.
   for (const mime::Part* p : leaves) {
     if ((p->type != "text" && p->type != "message") || p->mediaType() == "text/calendar") continue;
-    std::string decoded = p->decoded;
+    std::string decoded = squashCrlf(p->decoded);
     truncateForScan(decoded, kRawbodyPartScanSize, true);
     for (auto& chunk : splitShortParagraphs(decoded)) rawBody_.push_back(std::move(chunk));
   }
 
-  // uri: each URI, plus the http:// form of a scheme-less www. host.
-  for (const auto& u : message.urls) {
-    uris_.push_back(u);
-    if (u.find("://") == std::string::npos && u.rfind("mailto:", 0) != 0) uris_.push_back("http://" + u);
-  }
+  // uri: each URI, plus the http:// form of a scheme-less www. host, plus a mailto: URI for
+  // every bare email address in the text (SpamAssassin's parser adds those too).
+  std::set<std::string> seen;
+  auto addUri = [&](std::string u) {
+    if (seen.insert(u).second) uris_.push_back(std::move(u));
+  };
+  for (const auto& u : message.urls)
+    for (auto& c : canonicalUris(u)) addUri(std::move(c));
+  static const std::regex email(R"([A-Za-z0-9][A-Za-z0-9._%+=-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})");
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), email); it != std::sregex_iterator(); ++it)
+    addUri("mailto:" + it->str());
 }
 
 std::vector<std::string> SaMessageText::header(const rules::HeaderQuery& q) const {
@@ -292,8 +376,21 @@ std::vector<std::string> SaMessageText::header(const rules::HeaderQuery& q) cons
   } else if (q.name == "MESSAGEID") {
     for (const char* n : {"X-Message-Id", "Resent-Message-Id", "X-Original-Message-ID", "Message-Id"}) collect(n);
   } else if (mime::iequals(q.name, "EnvelopeFrom")) {
-    if (envelopeFrom_) results.push_back(*envelopeFrom_ + "\n");
-    else collect("Return-Path");
+    // The envelope when the front door knows it; otherwise the headers a delivery agent
+    // writes, trusted only above the first Received line (PerMsgStatus::get_envelope_from).
+    if (envelopeFrom_) return {*envelopeFrom_};
+    for (const char* name : {"X-Envelope-From", "Envelope-Sender", "Return-Path"}) {
+      bool belowReceived = false;
+      for (const auto& h : headers) {
+        if (mime::iequals(h.name, "Received")) belowReceived = true;
+        if (!mime::iequals(h.name, name)) continue;
+        if (belowReceived && std::string_view(name) != "Return-Path") return {};
+        auto addrs = parseHeaderAddresses(h.raw);
+        if (!addrs.empty() && addrs.front().address.find('@') != std::string::npos) return {addrs.front().address};
+        break;
+      }
+    }
+    return {};
   } else {
     collect(q.name);
   }

@@ -42,6 +42,10 @@ std::vector<std::string> splitShortLines(std::string_view text);
 // Chunks of 2048-4096 bytes cut at a newline, '>' or space (rawbody).
 std::vector<std::string> splitShortParagraphs(std::string_view text);
 
+// A URI and the variants SpamAssassin's uri_list_canonicalize adds: %-decoded, scheme added,
+// without user@ or default port, and any URL a redirector carries in its path or query.
+std::vector<std::string> canonicalUris(std::string_view uri);
+
 struct HeaderAddress {
   std::string address;
   std::string phrase;  // display name, or the comment when there is none

@@ -73,6 +73,12 @@ const std::set<std::string>& unsupportedRuleKinds() {
   return k;
 }
 
+// Pseudo-headers SpamAssassin computes from Received lines and its trusted_networks.
+bool isRelayPseudoHeader(std::string_view name) {
+  return name.rfind("X-Spam-Relays-", 0) == 0 || name == "ALL-TRUSTED" || name == "ALL-UNTRUSTED" ||
+         name == "ALL-INTERNAL" || name == "ALL-EXTERNAL" || name == "X-Spam-DCC" || name == "X-Spam-Pyzor";
+}
+
 bool isRuleName(std::string_view n) {
   if (n.empty()) return false;
   return std::all_of(n.begin(), n.end(), [](char c) {
@@ -375,6 +381,8 @@ struct RuleFileParser::Impl {
         return define(std::move(r));
       }
       std::string err = parseQuery(query, r);
+      if (err.empty() && isRelayPseudoHeader(r.query.name))
+        err = "'" + r.query.name + "' is SpamAssassin's relay analysis of Received headers, not a header";
       if (!err.empty()) {
         r.support = Support::UnsupportedType;
         r.reason = err;

@@ -1,0 +1,175 @@
+#!/usr/bin/python3
+"""Which stock SpamAssassin rules fire on which messages: spamassassin -L -t versus
+portcullis scan --json, on the same messages, with the same rule files.
+
+Prints, per rule type, the hit agreement: hits both saw / hits either saw, over every
+(message, rule) pair where the rule runs in both systems (eval rules, plugin rule types and
+metas over them are left out; `portcullis rules lint` lists them). Also lists the rules that
+disagree most, which is where to look when the figure drops.
+
+usage: sa_agreement.py [--sample N] [--min PERCENT] [--rules DIR]
+  --sample N   messages from the public corpus (spread over its folders); 0 = all 6,046
+  --min P      exit 1 if any rule type agrees below P percent
+"""
+import argparse
+import collections
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SHARED = os.environ.get("PORTCULLIS_SHARED", os.path.join(HERE, "..", "..", "..", "shared"))
+BIN = os.environ.get("PORTCULLIS_BIN", os.path.join(HERE, "..", "..", "build", "gateway", "portcullis"))
+
+
+def corpus_messages(sample):
+    base = os.path.join(SHARED, "corpora", "spamassassin-public-corpus")
+    rows = []
+    with open(os.path.join(base, "labels.tsv")) as f:
+        for line in f:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) >= 2 and parts[0] != "path":
+                rows.append(os.path.join(SHARED, "corpora", parts[0]))
+    rows = [r for r in rows if os.path.isfile(r)]
+    tdata = os.path.join(SHARED, "corpora", "spamassassin-tdata", "t", "data")
+    for sub in ("spam", "nice"):
+        d = os.path.join(tdata, sub)
+        rows += sorted(os.path.join(d, n) for n in os.listdir(d) if os.path.isfile(os.path.join(d, n)))
+    if sample and sample < len(rows):
+        random.Random(7).shuffle(rows)
+        rows = sorted(rows[:sample])
+    return rows
+
+
+def read_message(path, index):
+    """The message with LF line ends and no mbox line, tagged with its index: spamassassin
+    --mbox does not answer in input order. Both systems see the same tag."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if data.startswith(b"From "):
+        data = data.split(b"\n", 1)[1] if b"\n" in data else b""
+    return b"X-Agreement-Id: %d\n" % index + data.replace(b"\r\n", b"\n")
+
+
+def spamassassin_hits(paths, rules_dir, workdir):
+    """One spamassassin process over an mbox of all messages (start-up costs seconds)."""
+    mbox = os.path.join(workdir, "in.mbox")
+    with open(mbox, "wb") as out:
+        for i, p in enumerate(paths):
+            body = read_message(p, i)
+            # mbox escaping; a body line starting "From " would otherwise split the message.
+            body = re.sub(rb"(?m)^(>*From )", rb">\1", body)
+            out.write(b"From portcullis-agreement@localhost Thu Jan  1 00:00:00 2026\n")
+            out.write(body if body.endswith(b"\n") else body + b"\n")
+            out.write(b"\n")
+    prefs = os.path.join(workdir, "user_prefs")
+    open(prefs, "w").close()
+    cmd = ["spamassassin", "-L", "-t", "--mbox", "-x", "-p", prefs, "--configpath", rules_dir,
+           "--cf", "use_bayes 0", "--cf", "use_auto_whitelist 0", "--cf", "report_safe 0"]
+    with open(mbox, "rb") as stdin:
+        out = subprocess.run(cmd, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                             check=True).stdout
+    results = [None] * len(paths)
+    # Each output message starts with our "From " line; X-Spam-Status is in its header.
+    for chunk in re.split(rb"(?m)^From portcullis-agreement@localhost .*\n", out)[1:]:
+        head = chunk.split(b"\n\n", 1)[0].decode("utf-8", "replace")
+        head = re.sub(r"\n[ \t]+", " ", head)
+        ident = re.search(r"(?mi)^X-Agreement-Id: (\d+)", head)
+        # The list is folded after commas: "tests=A,\n\tB autolearn=..."
+        m = re.search(r"(?mi)^X-Spam-Status:.*?tests=((?:[^\s,]+,\s*)*[^\s,]*)", head)
+        if not ident:
+            continue
+        tests = set()
+        if m and m.group(1) and m.group(1) != "none":
+            tests = {t.strip() for t in m.group(1).split(",") if t.strip()}
+        results[int(ident.group(1))] = tests
+    if any(r is None for r in results):
+        sys.exit(f"spamassassin did not answer for {sum(r is None for r in results)} of {len(paths)} messages")
+    return results
+
+
+def portcullis_hits(paths, rules_dir, workdir):
+    files = []
+    for i, p in enumerate(paths):
+        f = os.path.join(workdir, f"m{i:05d}.eml")
+        with open(f, "wb") as out:
+            out.write(read_message(p, i))
+        files.append(f)
+    cache = os.path.join(os.path.dirname(BIN), "rules-cache")
+    cmd = [BIN, "scan", "--json", "-o", f"rules.paths={json.dumps(rules_dir)}", "-o",
+           f"rules.cache_dir={json.dumps(cache)}", "-o", 'relay_domains="localhost"'] + files
+    out = subprocess.run(cmd, stdout=subprocess.PIPE, check=False).stdout.decode()
+    results = []
+    for line in out.splitlines():
+        if line.startswith("{"):
+            results.append({s["name"] for s in json.loads(line)["symbols"]})
+    if len(results) != len(paths):
+        sys.exit(f"portcullis returned {len(results)} results for {len(paths)}")
+    return results
+
+
+def runnable_rules(rules_dir):
+    cache = os.path.join(os.path.dirname(BIN), "rules-cache")
+    out = subprocess.run([BIN, "rules", "list", "--cache", cache, rules_dir], stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL).stdout.decode()
+    types = {}
+    for line in out.splitlines():
+        name, rtype, how, score, _ = (line.split("\t") + [""] * 5)[:5]
+        if how != "not-run" and not name.startswith("__") and float(score or 0) != 0:
+            types[name] = rtype
+    return types
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sample", type=int, default=400)
+    ap.add_argument("--min", type=float, default=0.0)
+    ap.add_argument("--rules", default="/usr/share/spamassassin")
+    args = ap.parse_args()
+
+    paths = corpus_messages(args.sample)
+    types = runnable_rules(args.rules)
+    with tempfile.TemporaryDirectory() as work:
+        sa = spamassassin_hits(paths, args.rules, work)
+        pc = portcullis_hits(paths, args.rules, work)
+
+    per_type = collections.defaultdict(lambda: [0, 0, 0])  # both, sa only, portcullis only
+    per_rule = collections.defaultdict(lambda: [0, 0, 0])
+    for s, p in zip(sa, pc):
+        for rule in (s | p):
+            if rule not in types:
+                continue
+            k = 0 if (rule in s and rule in p) else 1 if rule in s else 2
+            per_type[types[rule]][k] += 1
+            per_rule[rule][k] += 1
+
+    print(f"messages: {len(paths)}; rules compared (run in both, scored): {len(types)}")
+    print(f"{'type':8} {'both':>6} {'sa-only':>8} {'pc-only':>8} {'agreement':>10}")
+    worst = 100.0
+    total = [0, 0, 0]
+    for t in ("header", "body", "rawbody", "uri", "full", "meta"):
+        b, so, po = per_type[t]
+        total = [total[0] + b, total[1] + so, total[2] + po]
+        n = b + so + po
+        pct = 100.0 * b / n if n else 100.0
+        worst = min(worst, pct) if n else worst
+        print(f"{t:8} {b:6d} {so:8d} {po:8d} {pct:9.1f}%")
+    n = sum(total)
+    print(f"{'all':8} {total[0]:6d} {total[1]:8d} {total[2]:8d} {100.0 * total[0] / n if n else 100.0:9.1f}%")
+    bad = sorted(per_rule.items(), key=lambda kv: -(kv[1][1] + kv[1][2]))[:15]
+    print("rules that disagree most (both / sa-only / pc-only):")
+    for rule, (b, so, po) in bad:
+        if so + po:
+            print(f"  {rule:32} {types[rule]:8} {b:4d} {so:4d} {po:4d}")
+    if worst < args.min:
+        print(f"FAIL: agreement {worst:.1f}% below {args.min}%")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
