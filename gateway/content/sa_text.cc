@@ -113,6 +113,32 @@ int hexValue(char c) {
   return -1;
 }
 
+bool localChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '%' || c == '+' || c == '=' || c == '-';
+}
+bool domainChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.'; }
+
+// user@host.tld in plain text (std::regex was a third of the whole scan time here).
+std::vector<std::string> bareEmailAddresses(std::string_view text) {
+  std::vector<std::string> out;
+  for (size_t at = text.find('@'); at != std::string_view::npos; at = text.find('@', at + 1)) {
+    size_t b = at;
+    while (b > 0 && localChar(text[b - 1])) --b;
+    while (b < at && !std::isalnum(static_cast<unsigned char>(text[b]))) ++b;
+    size_t e = at + 1;
+    while (e < text.size() && domainChar(text[e])) ++e;
+    while (e > at + 1 && (text[e - 1] == '.' || text[e - 1] == '-')) --e;
+    if (b == at || e <= at + 1) continue;
+    std::string_view domain = text.substr(at + 1, e - at - 1);
+    size_t dot = domain.rfind('.');
+    if (dot == std::string_view::npos || dot == 0 || domain.size() - dot - 1 < 2) continue;
+    bool alphaTld = true;
+    for (char c : domain.substr(dot + 1)) alphaTld = alphaTld && std::isalpha(static_cast<unsigned char>(c));
+    if (alphaTld) out.emplace_back(text.substr(b, e - b));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<std::string> canonicalUris(std::string_view input) {
@@ -352,9 +378,7 @@ SaMessageText::SaMessageText(std::string_view raw, const mime::Message& message,
   };
   for (const auto& u : message.urls)
     for (auto& c : canonicalUris(u)) addUri(std::move(c));
-  static const std::regex email(R"([A-Za-z0-9][A-Za-z0-9._%+=-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})");
-  for (auto it = std::sregex_iterator(text.begin(), text.end(), email); it != std::sregex_iterator(); ++it)
-    addUri("mailto:" + it->str());
+  for (auto& address : bareEmailAddresses(text)) addUri("mailto:" + address);
 }
 
 std::vector<std::string> SaMessageText::header(const rules::HeaderQuery& q) const {
