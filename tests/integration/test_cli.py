@@ -9,15 +9,16 @@ from harness import BIN
 REPO = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../..")
 
 
-def run(*args):
-    r = subprocess.run([BIN, *args], capture_output=True, text=True, timeout=30)
+def run(*args, cwd=None):
+    r = subprocess.run([BIN, *args], capture_output=True, text=True, timeout=30, cwd=cwd)
     return r.returncode, r.stdout, r.stderr
 
 
 class CliTest(unittest.TestCase):
     def test_shipped_config_is_valid(self):
+        # Its relative paths (./var, ./rules/shipped) are for `scripts/run` in the repository.
         path = os.path.join(REPO, "packaging/portcullis.toml")
-        code, out, err = run("check-config", path)
+        code, out, err = run("check-config", path, cwd=REPO)
         self.assertEqual(code, 0, err)
         self.assertEqual(out, f"{path}: OK\n")
 
