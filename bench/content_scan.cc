@@ -26,7 +26,8 @@ std::vector<std::string> loadCorpus(const std::string& dir, size_t limit, size_t
   for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
     if (!e.is_regular_file()) continue;
     auto name = e.path().filename().string();
-    if (name == "labels.tsv" || name == "LICENSE" || name == "NOTICE" || name.ends_with(".md")) continue;
+    if (name == "labels.tsv" || name == "LICENSE" || name == "NOTICE" || name.ends_with(".md"))
+      continue;
     paths.push_back(e.path().string());
   }
   std::sort(paths.begin(), paths.end());
@@ -87,7 +88,8 @@ Figures parseOnly(const std::vector<std::string>& corpus, int rounds) {
   return {median(times), static_cast<double>(sink % 2)};
 }
 
-std::shared_ptr<const rules::CompiledRules> compile(rules::RuleFileParser& p, const std::string& cache, double* secs) {
+std::shared_ptr<const rules::CompiledRules> compile(rules::RuleFileParser& p,
+                                                    const std::string& cache, double* secs) {
   auto parsed = p.finish();
   rules::CompileOptions o;
   o.cacheDir = cache;
@@ -102,20 +104,31 @@ std::shared_ptr<const rules::CompiledRules> compile(rules::RuleFileParser& p, co
 // N body rules of the kind rule writers write: words and phrases with alternations, classes
 // and bounded gaps, plus a few look-arounds (the prefilter path), case-insensitive.
 std::string syntheticRules(size_t n, unsigned seed) {
-  static const char* words[] = {"money", "offer", "free", "viagra", "account", "verify", "bank", "loan", "credit",
-                                "winner", "prize", "urgent", "click", "password", "invoice", "bitcoin", "casino",
-                                "pharmacy", "discount", "limited", "deal", "guarantee", "income", "investment"};
+  static const char* words[] = {
+      "money",  "offer",    "free",     "viagra",  "account", "verify",    "bank",    "loan",
+      "credit", "winner",   "prize",    "urgent",  "click",   "password",  "invoice", "bitcoin",
+      "casino", "pharmacy", "discount", "limited", "deal",    "guarantee", "income",  "investment"};
   std::mt19937 rng(seed);
   auto w = [&] { return std::string(words[rng() % (sizeof words / sizeof *words)]); };
   std::string out;
   for (size_t i = 0; i < n; ++i) {
     std::string re;
     switch (rng() % 5) {
-      case 0: re = "\\b" + w() + "\\s+" + w() + "\\b"; break;
-      case 1: re = "\\b(?:" + w() + "|" + w() + ")s?\\W{1,3}" + w() + std::to_string(rng() % 100); break;
-      case 2: re = w() + "[\\s_-]{0,5}" + w() + ".{0,20}" + w(); break;
-      case 3: re = "\\b" + w() + "(?!\\s+" + w() + ")\\b.{0,10}" + std::to_string(rng() % 1000); break;
-      default: re = "[$\\x{a3}]\\s?\\d{2,5}\\s+" + w(); break;
+      case 0:
+        re = "\\b" + w() + "\\s+" + w() + "\\b";
+        break;
+      case 1:
+        re = "\\b(?:" + w() + "|" + w() + ")s?\\W{1,3}" + w() + std::to_string(rng() % 100);
+        break;
+      case 2:
+        re = w() + "[\\s_-]{0,5}" + w() + ".{0,20}" + w();
+        break;
+      case 3:
+        re = "\\b" + w() + "(?!\\s+" + w() + ")\\b.{0,10}" + std::to_string(rng() % 1000);
+        break;
+      default:
+        re = "[$\\x{a3}]\\s?\\d{2,5}\\s+" + w();
+        break;
     }
     out += "body SYN_" + std::to_string(i) + " /" + re + "/i\n";
   }
@@ -132,22 +145,31 @@ int main(int argc, char** argv) {
   bool scaling = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--rules" && i + 1 < argc) ruleDirs.push_back(argv[++i]);
-    else if (a == "--cache" && i + 1 < argc) cache = argv[++i];
-    else if (a == "--rounds" && i + 1 < argc) rounds = std::max(1, std::atoi(argv[++i]));
-    else if (a == "--limit" && i + 1 < argc) limit = static_cast<size_t>(std::atol(argv[++i]));
-    else if (a == "--corpus" && i + 1 < argc) corpusDir = argv[++i];
-    else if (a == "--scaling") scaling = true;
-    else return std::fprintf(stderr, "unknown argument %s\n", a.c_str()), 2;
+    if (a == "--rules" && i + 1 < argc)
+      ruleDirs.push_back(argv[++i]);
+    else if (a == "--cache" && i + 1 < argc)
+      cache = argv[++i];
+    else if (a == "--rounds" && i + 1 < argc)
+      rounds = std::max(1, std::atoi(argv[++i]));
+    else if (a == "--limit" && i + 1 < argc)
+      limit = static_cast<size_t>(std::atol(argv[++i]));
+    else if (a == "--corpus" && i + 1 < argc)
+      corpusDir = argv[++i];
+    else if (a == "--scaling")
+      scaling = true;
+    else
+      return std::fprintf(stderr, "unknown argument %s\n", a.c_str()), 2;
   }
   size_t bytes = 0;
   auto corpus = loadCorpus(corpusDir, limit, &bytes);
-  std::printf("corpus: %zu messages, %.1f MB, %d rounds, median of rounds, one core\n", corpus.size(),
-              static_cast<double>(bytes) / 1e6, rounds);
+  std::printf("corpus: %zu messages, %.1f MB, %d rounds, median of rounds, one core\n",
+              corpus.size(), static_cast<double>(bytes) / 1e6, rounds);
   const double mb = static_cast<double>(bytes) / 1e6, n = static_cast<double>(corpus.size());
   Figures base = parseOnly(corpus, rounds);
-  std::printf("%-36s %8s %10s %8s %9s %10s\n", "rule set", "rules", "msg/s", "MB/s", "hits/msg", "compile s");
-  std::printf("%-36s %8d %10.0f %8.1f %9s %10s\n", "(parse + render only)", 0, n / base.seconds, mb / base.seconds, "-", "-");
+  std::printf("%-36s %8s %10s %8s %9s %10s\n", "rule set", "rules", "msg/s", "MB/s", "hits/msg",
+              "compile s");
+  std::printf("%-36s %8d %10.0f %8.1f %9s %10s\n", "(parse + render only)", 0, n / base.seconds,
+              mb / base.seconds, "-", "-");
   for (const auto& dir : ruleDirs) {
     rules::RuleFileParser p;
     p.addPath(dir);
@@ -155,13 +177,15 @@ int main(int argc, char** argv) {
     auto c = compile(p, cache, &secs);
     if (!c) return 1;
     size_t running = 0;
-    for (size_t i = 0; i < c->rules().size(); ++i) running += c->path(i) != rules::MatchPath::NotRun;
+    for (size_t i = 0; i < c->rules().size(); ++i)
+      running += c->path(i) != rules::MatchPath::NotRun;
     Figures f = run(*c, corpus, rounds);
-    std::printf("%-36s %8zu %10.0f %8.1f %9.2f %10.2f\n", dir.c_str(), running, n / f.seconds, mb / f.seconds,
-                f.hitsPerMessage, secs);
+    std::printf("%-36s %8zu %10.0f %8.1f %9.2f %10.2f\n", dir.c_str(), running, n / f.seconds,
+                mb / f.seconds, f.hitsPerMessage, secs);
   }
   if (scaling) {
-    std::printf("\nscaling: synthetic body rules (1 in 5 with a look-ahead: prefilter + confirm)\n");
+    std::printf(
+        "\nscaling: synthetic body rules (1 in 5 with a look-ahead: prefilter + confirm)\n");
     std::printf("%8s %10s %12s %10s\n", "rules", "msg/s", "us/msg", "compile s");
     for (size_t count : {100, 1000, 3000, 10000}) {
       rules::RuleFileParser p;

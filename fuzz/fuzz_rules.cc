@@ -17,7 +17,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string error;
   auto compiled = portcullis::rules::CompiledRules::compile(std::move(parsed), {}, &error);
   if (!compiled) return 0;
-  std::string raw = "From: a@example.com\r\nSubject: fuzz\r\nContent-Type: text/html\r\n\r\n" + input;
+  std::string raw =
+      "From: a@example.com\r\nSubject: fuzz\r\nContent-Type: text/html\r\n\r\n" + input;
   auto message = portcullis::mime::parseMessage(raw);
   portcullis::content::SaMessageText text(raw, message);
   for (const auto& line : text.body())

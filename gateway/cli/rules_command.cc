@@ -12,21 +12,24 @@ namespace portcullis::cli {
 namespace {
 
 void usage() {
-  std::cerr << "usage: portcullis rules lint [--score-set N] [--cache DIR] [--verbose] FILE|DIR...\n"
-               "       portcullis rules list [--score-set N] [--cache DIR] FILE|DIR...\n"
-               "       portcullis rules test [--score-set N] [--cache DIR] FILE|DIR...\n";
+  std::cerr
+      << "usage: portcullis rules lint [--score-set N] [--cache DIR] [--verbose] FILE|DIR...\n"
+         "       portcullis rules list [--score-set N] [--cache DIR] FILE|DIR...\n"
+         "       portcullis rules test [--score-set N] [--cache DIR] FILE|DIR...\n";
 }
 
 void printReport(const rules::CompiledRules& compiled, bool verbose) {
   const auto& rep = compiled.report();
   std::printf("%-8s %8s %10s %10s %12s %6s %9s %6s %12s %8s %11s\n", "type", "defined", "hyperscan",
-              "prefilter", "full-engine", "meta", "disabled", "eval", "unsupported", "invalid", "needs-unsup");
+              "prefilter", "full-engine", "meta", "disabled", "eval", "unsupported", "invalid",
+              "needs-unsup");
   rules::TargetCounts total;
   for (int t = 0; t < rules::kTargetCount; ++t) {
     const auto& c = rep.byTarget[static_cast<size_t>(t)];
-    std::printf("%-8s %8d %10d %10d %12d %6d %9d %6d %12d %8d %11d\n", rules::targetName(static_cast<rules::Target>(t)),
-                c.defined, c.direct, c.prefilter, c.fullOnly, c.meta, c.disabled, c.eval, c.unsupported,
-                c.invalid, c.dependsOnUnsupported);
+    std::printf("%-8s %8d %10d %10d %12d %6d %9d %6d %12d %8d %11d\n",
+                rules::targetName(static_cast<rules::Target>(t)), c.defined, c.direct, c.prefilter,
+                c.fullOnly, c.meta, c.disabled, c.eval, c.unsupported, c.invalid,
+                c.dependsOnUnsupported);
     total.defined += c.defined;
     total.direct += c.direct;
     total.prefilter += c.prefilter;
@@ -38,11 +41,14 @@ void printReport(const rules::CompiledRules& compiled, bool verbose) {
     total.invalid += c.invalid;
     total.dependsOnUnsupported += c.dependsOnUnsupported;
   }
-  std::printf("%-8s %8d %10d %10d %12d %6d %9d %6d %12d %8d %11d\n", "total", total.defined, total.direct,
-              total.prefilter, total.fullOnly, total.meta, total.disabled, total.eval, total.unsupported,
-              total.invalid, total.dependsOnUnsupported);
-  std::printf("(disabled: score 0 in score set %d, not run, as in SpamAssassin; needs-unsup: a meta over a rule "
-              "that does not run)\n", compiled.scoreSet());
+  std::printf("%-8s %8d %10d %10d %12d %6d %9d %6d %12d %8d %11d\n", "total", total.defined,
+              total.direct, total.prefilter, total.fullOnly, total.meta, total.disabled, total.eval,
+              total.unsupported, total.invalid, total.dependsOnUnsupported);
+  std::printf(
+      "(disabled: score 0 in score set %d, not run, as in SpamAssassin; needs-unsup: a meta over a "
+      "rule "
+      "that does not run)\n",
+      compiled.scoreSet());
 
   // The unsupported list: every reason once with its rules; eval rules summed by function.
   std::map<std::string, std::vector<const rules::SkippedRule*>> byReason;
@@ -97,7 +103,8 @@ int rulesCommand(const std::vector<std::string>& args) {
       if (a == "--cache") {
         options.cacheDir = v;
       } else {
-        if (v.size() != 1 || v[0] < '0' || v[0] > '3') return std::cerr << "portcullis rules: --score-set takes 0-3\n", 4;
+        if (v.size() != 1 || v[0] < '0' || v[0] > '3')
+          return std::cerr << "portcullis rules: --score-set takes 0-3\n", 4;
         options.scoreSet = v[0] - '0';
       }
     } else if (a == "--verbose") {
@@ -117,11 +124,13 @@ int rulesCommand(const std::vector<std::string>& args) {
   for (const auto& p : paths) parser.addPath(p);
   rules::ParsedRules parsed = parser.finish();
   const size_t errors = parsed.errors.size();
-  for (const auto& e : parsed.errors) (quietErrors ? std::cerr : std::cout) << e.str() << ": error\n";
-  for (const auto& w : parsed.warnings) (quietErrors ? std::cerr : std::cout) << w.str() << ": warning\n";
+  for (const auto& e : parsed.errors)
+    (quietErrors ? std::cerr : std::cout) << e.str() << ": error\n";
+  for (const auto& w : parsed.warnings)
+    (quietErrors ? std::cerr : std::cout) << w.str() << ": warning\n";
   if (lint) {
-    std::printf("%zu files, %zu rules, %zu errors, %zu warnings\n", parsed.files.size(), parsed.rules.size(),
-                errors, parsed.warnings.size());
+    std::printf("%zu files, %zu rules, %zu errors, %zu warnings\n", parsed.files.size(),
+                parsed.rules.size(), errors, parsed.warnings.size());
     if (!parsed.ignored.empty()) {
       std::vector<std::pair<int, std::string>> top;
       int total = 0;
@@ -148,9 +157,13 @@ int rulesCommand(const std::vector<std::string>& args) {
     const auto& all = compiled->rules();
     for (size_t i = 0; i < all.size(); ++i) {
       const auto& r = all[i];
-      std::string how = r.support != rules::Support::Ok ? "not-run" : r.target == rules::Target::Meta && compiled->path(i) != rules::MatchPath::NotRun ? "meta" : rules::matchPathName(compiled->path(i));
-      std::printf("%s\t%s\t%s\t%.3f\t%s\n", r.name.c_str(), rules::targetName(r.target), how.c_str(),
-                  r.score(compiled->scoreSet()), r.reason.c_str());
+      std::string how =
+          r.support != rules::Support::Ok ? "not-run"
+          : r.target == rules::Target::Meta && compiled->path(i) != rules::MatchPath::NotRun
+              ? "meta"
+              : rules::matchPathName(compiled->path(i));
+      std::printf("%s\t%s\t%s\t%.3f\t%s\n", r.name.c_str(), rules::targetName(r.target),
+                  how.c_str(), r.score(compiled->scoreSet()), r.reason.c_str());
     }
     return errors ? 1 : 0;
   }
@@ -165,8 +178,8 @@ int rulesCommand(const std::vector<std::string>& args) {
       ++passed;
     } else {
       ++failed;
-      std::cout << r.file << ":" << r.line << ": " << r.rule << " " << (r.mustHit ? "ok" : "fail") << ": FAILED, "
-                << r.note << "\n";
+      std::cout << r.file << ":" << r.line << ": " << r.rule << " " << (r.mustHit ? "ok" : "fail")
+                << ": FAILED, " << r.note << "\n";
     }
   }
   std::printf("inline tests: %d passed, %d failed, %d not run\n", passed, failed, notRun);

@@ -33,7 +33,8 @@ void ContentRulesCheck::run(const core::CheckContext& ctx, core::StageOutcome& o
     for (const auto& hit : result.hits) {
       const rules::Rule& r = all[hit.rule];
       if (r.isSubRule()) continue;
-      out.symbols.push_back({r.name, r.score(rules_->scoreSet()), r.description, core::Stage::Data});
+      out.symbols.push_back(
+          {r.name, r.score(rules_->scoreSet()), r.description, core::Stage::Data});
     }
   }
   done();

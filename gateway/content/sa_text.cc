@@ -14,8 +14,8 @@
 namespace portcullis::content {
 namespace {
 
-constexpr size_t kMaxBodyLine = 2048;          // Constants.pm MAX_BODY_LINE_LENGTH
-constexpr size_t kBodyPartScanSize = 50000;    // body_part_scan_size default
+constexpr size_t kMaxBodyLine = 2048;            // Constants.pm MAX_BODY_LINE_LENGTH
+constexpr size_t kBodyPartScanSize = 50000;      // body_part_scan_size default
 constexpr size_t kRawbodyPartScanSize = 500000;  // rawbody_part_scan_size default
 
 // Length of the white-space character at s[i] (Perl's \s on a Unicode string), 0 if none.
@@ -27,7 +27,8 @@ size_t spaceAt(std::string_view s, size_t i) {
     if (d == 0xA0 || d == 0x85) return 2;
   }
   if (c == 0xE2 && i + 2 < s.size()) {
-    unsigned char d = static_cast<unsigned char>(s[i + 1]), e = static_cast<unsigned char>(s[i + 2]);
+    unsigned char d = static_cast<unsigned char>(s[i + 1]),
+                  e = static_cast<unsigned char>(s[i + 2]);
     if (d == 0x80 && (e <= 0x8A || e == 0xA8 || e == 0xA9 || e == 0xAF)) return 3;
     if (d == 0x81 && e == 0x9F) return 3;
   }
@@ -61,8 +62,8 @@ std::string squashCrlf(std::string_view s) {
 
 bool noEncodedWordDecoding(std::string_view name) {
   // Message::Node::_decode_header leaves these alone (SpamAssassin bugs 6945, 7249).
-  static const char* names[] = {"Received", "Message-ID", "Resent-Message-ID", "Date", "Resent-Date",
-                                "MIME-Version", "References", "In-Reply-To"};
+  static const char* names[] = {"Received",    "Message-ID",   "Resent-Message-ID", "Date",
+                                "Resent-Date", "MIME-Version", "References",        "In-Reply-To"};
   for (const char* n : names)
     if (mime::iequals(name, n)) return true;
   return name.size() >= 5 && strncasecmp(name.data(), "List-", 5) == 0;
@@ -101,8 +102,12 @@ void walkLeaves(const mime::Part& p, std::vector<const mime::Part*>& out) {
 }
 
 std::string trimmed(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) s.remove_suffix(1);
+  while (!s.empty() &&
+         (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))
+    s.remove_prefix(1);
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
+    s.remove_suffix(1);
   return std::string(s);
 }
 
@@ -114,9 +119,12 @@ int hexValue(char c) {
 }
 
 bool localChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '%' || c == '+' || c == '=' || c == '-';
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '%' ||
+         c == '+' || c == '=' || c == '-';
 }
-bool domainChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.'; }
+bool domainChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.';
+}
 
 // user@host.tld in plain text (std::regex was a third of the whole scan time here).
 std::vector<std::string> bareEmailAddresses(std::string_view text) {
@@ -133,7 +141,8 @@ std::vector<std::string> bareEmailAddresses(std::string_view text) {
     size_t dot = domain.rfind('.');
     if (dot == std::string_view::npos || dot == 0 || domain.size() - dot - 1 < 2) continue;
     bool alphaTld = true;
-    for (char c : domain.substr(dot + 1)) alphaTld = alphaTld && std::isalpha(static_cast<unsigned char>(c));
+    for (char c : domain.substr(dot + 1))
+      alphaTld = alphaTld && std::isalpha(static_cast<unsigned char>(c));
     if (alphaTld) out.emplace_back(text.substr(b, e - b));
   }
   return out;
@@ -152,7 +161,9 @@ std::vector<std::string> canonicalUris(std::string_view input) {
         (uri[0] == '/' && (uri.size() < 2 || uri[1] != '/')))
       continue;
     out.push_back(uri);
-    if (strncasecmp(uri.c_str(), "mailto:", 7) == 0 || uri.substr(0, uri.find(':')).find('@') != std::string::npos) continue;
+    if (strncasecmp(uri.c_str(), "mailto:", 7) == 0 ||
+        uri.substr(0, uri.find(':')).find('@') != std::string::npos)
+      continue;
     std::string n = uri;
     std::replace(n.begin(), n.end(), '\\', '/');
     static const std::regex slashes(R"(^(https?:)/{0,2})", std::regex::icase);
@@ -174,7 +185,8 @@ std::vector<std::string> canonicalUris(std::string_view input) {
     static const std::regex hostThenQuery(R"(^(https?://[^/?#]+)([?#]))", std::regex::icase);
     n = std::regex_replace(n, hostThenQuery, "$1/$2", std::regex_constants::format_first_only);
     if (n != uri) out.push_back(n);
-    static const std::regex parts(R"(^(https?://)([^@/?#]*@)?([^/?#:]+)((?::(\d*))?.*)$)", std::regex::icase);
+    static const std::regex parts(R"(^(https?://)([^@/?#]*@)?([^/?#:]+)((?::(\d*))?.*)$)",
+                                  std::regex::icase);
     std::smatch m;
     if (!std::regex_match(n, m, parts)) continue;
     std::string proto = m[1], host = m[3], rest = m[4];
@@ -182,12 +194,14 @@ std::vector<std::string> canonicalUris(std::string_view input) {
     // A URL inside the path or query (a redirector) is a URI of its own.
     static const std::regex inner(R"((https?:/{0,2}[^&#]+))", std::regex::icase);
     std::smatch im;
-    if (std::regex_search(rest, im, inner) && im[1].str().find('.') != std::string::npos) work.push_back(im[1]);
+    if (std::regex_search(rest, im, inner) && im[1].str().find('.') != std::string::npos)
+      work.push_back(im[1]);
     if (m[5].matched) {
       std::string noPort = rest;
       static const std::regex p80(R"(^:80\b)"), p443(R"(^:443\b)");
       bool http = strncasecmp(proto.c_str(), "http://", 7) == 0;
-      std::string stripped = std::regex_replace(noPort, http ? p80 : p443, "", std::regex_constants::format_first_only);
+      std::string stripped = std::regex_replace(noPort, http ? p80 : p443, "",
+                                                std::regex_constants::format_first_only);
       if (stripped != noPort) out.push_back(proto + host + stripped);
     }
     size_t end = host.size();
@@ -288,14 +302,16 @@ std::vector<HeaderAddress> parseHeaderAddresses(std::string_view v) {
       size_t lp = s.find('(');
       if (lp != std::string::npos) {
         size_t rp = s.rfind(')');
-        a.phrase = trimmed(s.substr(lp + 1, rp == std::string::npos || rp < lp ? std::string::npos : rp - lp - 1));
+        a.phrase = trimmed(
+            s.substr(lp + 1, rp == std::string::npos || rp < lp ? std::string::npos : rp - lp - 1));
         s = trimmed(s.substr(0, lp));
       }
       a.address = s;
     }
     if (a.phrase.size() >= 2 && a.phrase.front() == '"' && a.phrase.back() == '"')
       a.phrase = a.phrase.substr(1, a.phrase.size() - 2);
-    if (a.address.find(' ') != std::string::npos && a.address.find('@') == std::string::npos) return;
+    if (a.address.find(' ') != std::string::npos && a.address.find('@') == std::string::npos)
+      return;
     if (!a.address.empty() || !a.phrase.empty()) out.push_back(std::move(a));
   };
   bool quoted = false;
@@ -307,11 +323,16 @@ std::vector<HeaderAddress> parseHeaderAddresses(std::string_view v) {
       current += v[++i];
       continue;
     }
-    if (c == '"' && !paren) quoted = !quoted;
-    else if (!quoted && c == '(') ++paren;
-    else if (!quoted && c == ')' && paren) --paren;
-    else if (!quoted && !paren && c == '<') ++angle;
-    else if (!quoted && !paren && c == '>' && angle) --angle;
+    if (c == '"' && !paren)
+      quoted = !quoted;
+    else if (!quoted && c == '(')
+      ++paren;
+    else if (!quoted && c == ')' && paren)
+      --paren;
+    else if (!quoted && !paren && c == '<')
+      ++angle;
+    else if (!quoted && !paren && c == '>' && angle)
+      --angle;
     // A group "name: a, b;" lists its members; the group name is not an address.
     if (!quoted && !paren && !angle && c == ':' && current.find('@') == std::string::npos) {
       current.clear();
@@ -345,7 +366,8 @@ SaMessageText::SaMessageText(std::string_view raw, const mime::Message& message,
       rendered = mt == "text/html" ? p->rendered : p->text;
     } else {  // text attachments: the MIME layer leaves them undecoded
       auto cs = p->params.find("charset");
-      std::string utf8 = mime::toUtf8(p->decoded, cs == p->params.end() ? "us-ascii" : cs->second).utf8;
+      std::string utf8 =
+          mime::toUtf8(p->decoded, cs == p->params.end() ? "us-ascii" : cs->second).utf8;
       rendered = mt == "text/html" ? mime::renderHtml(utf8).text : utf8;
     }
     rendered = squashCrlf(rendered);
@@ -391,14 +413,17 @@ std::vector<std::string> SaMessageText::header(const rules::HeaderQuery& q) cons
       if (mime::iequals(h.name, name)) results.push_back(valueOf(h));
   };
   if (q.name == "ALL") {
-    for (const auto& h : headers) results.push_back(h.name + ": " + (q.raw ? rawValue(h) : decodedValue(h)));
+    for (const auto& h : headers)
+      results.push_back(h.name + ": " + (q.raw ? rawValue(h) : decodedValue(h)));
     return results;
   }
   if (q.name == "ToCc") {
     collect("To");
     collect("Cc");
   } else if (q.name == "MESSAGEID") {
-    for (const char* n : {"X-Message-Id", "Resent-Message-Id", "X-Original-Message-ID", "Message-Id"}) collect(n);
+    for (const char* n :
+         {"X-Message-Id", "Resent-Message-Id", "X-Original-Message-ID", "Message-Id"})
+      collect(n);
   } else if (mime::iequals(q.name, "EnvelopeFrom")) {
     // The envelope when the front door knows it; otherwise the headers a delivery agent
     // writes, trusted only above the first Received line (PerMsgStatus::get_envelope_from).
@@ -410,7 +435,8 @@ std::vector<std::string> SaMessageText::header(const rules::HeaderQuery& q) cons
         if (!mime::iequals(h.name, name)) continue;
         if (belowReceived && std::string_view(name) != "Return-Path") return {};
         auto addrs = parseHeaderAddresses(h.raw);
-        if (!addrs.empty() && addrs.front().address.find('@') != std::string::npos) return {addrs.front().address};
+        if (!addrs.empty() && addrs.front().address.find('@') != std::string::npos)
+          return {addrs.front().address};
         break;
       }
     }
@@ -430,7 +456,8 @@ std::vector<std::string> SaMessageText::header(const rules::HeaderQuery& q) cons
           std::string name = q.raw ? a.phrase : mime::decodeEncodedWords(a.phrase);
           if (!q.raw) {
             name = trimmed(collapseWhitespace(name));
-            if (name.size() >= 2 && name.front() == '\'' && name.back() == '\'') name = name.substr(1, name.size() - 2);
+            if (name.size() >= 2 && name.front() == '\'' && name.back() == '\'')
+              name = name.substr(1, name.size() - 2);
           }
           out.push_back(std::move(name));
         }

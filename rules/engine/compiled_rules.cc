@@ -77,7 +77,9 @@ bool hsAccepts(const std::string& pattern, unsigned flags) {
 // Bounded repeats above this many are relaxed for Hyperscan (see relaxBoundedRepeats).
 constexpr int kRepeatLimit = 32;
 
-size_t targetSlot(Target t) { return static_cast<size_t>(t); }
+size_t targetSlot(Target t) {
+  return static_cast<size_t>(t);
+}
 
 std::string sha256Hex(const std::string& data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
@@ -120,8 +122,8 @@ bool loadCachedDb(const std::filesystem::path& file, CachedDb* out) {
   return hs_deserialize_database(bytes.data(), bytes.size(), &out->db) == HS_SUCCESS;
 }
 
-void storeCachedDb(const std::filesystem::path& file, const std::vector<std::pair<size_t, int>>& demoted,
-                   const hs_database_t* db) {
+void storeCachedDb(const std::filesystem::path& file,
+                   const std::vector<std::pair<size_t, int>>& demoted, const hs_database_t* db) {
   char* bytes = nullptr;
   size_t length = 0;
   if (hs_serialize_database(db, &bytes, &length) != HS_SUCCESS) return;
@@ -145,10 +147,14 @@ void storeCachedDb(const std::filesystem::path& file, const std::vector<std::pai
 
 const char* matchPathName(MatchPath p) {
   switch (p) {
-    case MatchPath::Direct: return "hyperscan";
-    case MatchPath::Prefilter: return "hyperscan-prefilter";
-    case MatchPath::FullOnly: return "full-engine";
-    case MatchPath::NotRun: return "not-run";
+    case MatchPath::Direct:
+      return "hyperscan";
+    case MatchPath::Prefilter:
+      return "hyperscan-prefilter";
+    case MatchPath::FullOnly:
+      return "full-engine";
+    case MatchPath::NotRun:
+      return "not-run";
   }
   return "?";
 }
@@ -224,7 +230,8 @@ bool CompiledRules::Impl::buildTarget(Target t, const std::string& cacheDir, std
     hsPattern[i] = r.regex.pattern;
     if (relaxBoundedRepeats(r.regex.pattern, kRepeatLimit, &relaxed)) {
       hsPattern[i] = relaxed;
-      paths[i] = hsAccepts(relaxed, flags | HS_FLAG_PREFILTER) ? MatchPath::Prefilter : MatchPath::FullOnly;
+      paths[i] = hsAccepts(relaxed, flags | HS_FLAG_PREFILTER) ? MatchPath::Prefilter
+                                                               : MatchPath::FullOnly;
     } else if (hsAccepts(r.regex.pattern, flags)) {
       paths[i] = MatchPath::Direct;
     } else if (hsAccepts(r.regex.pattern, flags | HS_FLAG_PREFILTER)) {
@@ -250,7 +257,8 @@ bool CompiledRules::Impl::buildTarget(Target t, const std::string& cacheDir, std
     for (size_t i : members)
       key += std::to_string(i) + " " + std::to_string(static_cast<int>(paths[i])) + " " +
              std::to_string(hsFlags(rules[i].regex)) + " " + hsPattern[i] + "\n";
-    cacheFile = std::filesystem::path(cacheDir) / (std::string(targetName(t)) + "-" + sha256Hex(key) + ".hsdb");
+    cacheFile = std::filesystem::path(cacheDir) /
+                (std::string(targetName(t)) + "-" + sha256Hex(key) + ".hsdb");
     CachedDb cached;
     if (loadCachedDb(cacheFile, &cached)) {
       for (auto [rule, path] : cached.demoted) {
@@ -302,8 +310,9 @@ bool CompiledRules::Impl::buildTarget(Target t, const std::string& cacheDir, std
     if (patterns.empty()) return true;  // nothing to cache: every rule runs on the full engine
     hs_compile_error_t* err = nullptr;
     hs_database_t* db = nullptr;
-    hs_error_t rc = hs_compile_multi(patterns.data(), flags.data(), ids.data(),
-                                     static_cast<unsigned>(patterns.size()), HS_MODE_BLOCK, nullptr, &db, &err);
+    hs_error_t rc =
+        hs_compile_multi(patterns.data(), flags.data(), ids.data(),
+                         static_cast<unsigned>(patterns.size()), HS_MODE_BLOCK, nullptr, &db, &err);
     if (rc == HS_SUCCESS) {
       tdb.db = db;
       if (!cacheFile.empty()) storeCachedDb(cacheFile, demoted, db);
@@ -370,7 +379,8 @@ void CompiledRules::Impl::buildMetas() {
     }
   }
   for (size_t i = 0; i < rules.size(); ++i)
-    if (rules[i].target == Target::Meta && paths[i] != MatchPath::NotRun && rules[i].support == Support::Ok)
+    if (rules[i].target == Target::Meta && paths[i] != MatchPath::NotRun &&
+        rules[i].support == Support::Ok)
       visit(i);
 }
 
@@ -380,7 +390,8 @@ ScanResult CompiledRules::Impl::scan(const MessageText& text, bool explain) cons
   std::vector<std::string> excerpts(explain ? rules.size() : 0);
   hs_scratch_t* scratch = prototype ? scratchCache().get(generation, prototype) : nullptr;
   std::vector<unsigned> candidates;
-  auto onMatch = [](unsigned id, unsigned long long, unsigned long long, unsigned, void* ctx) -> int {
+  auto onMatch = [](unsigned id, unsigned long long, unsigned long long, unsigned,
+                    void* ctx) -> int {
     static_cast<std::vector<unsigned>*>(ctx)->push_back(id);
     return 0;
   };
@@ -410,12 +421,13 @@ ScanResult CompiledRules::Impl::scan(const MessageText& text, bool explain) cons
         if (rules[i].noSubject && b < subjectLines) return;
         confirm(i, buf, counts[i]);
         const Rule& r = rules[i];
-        if (counts[i] > 0 && (!r.multiple || (r.maxHits > 0 && counts[i] >= r.maxHits))) done[i] = 1;
+        if (counts[i] > 0 && (!r.multiple || (r.maxHits > 0 && counts[i] >= r.maxHits)))
+          done[i] = 1;
       };
       if (tdb.db && scratch) {
         candidates.clear();
-        hs_scan(tdb.db, buf.empty() ? "" : buf.data(), static_cast<unsigned>(buf.size()), 0, scratch,
-                onMatch, &candidates);
+        hs_scan(tdb.db, buf.empty() ? "" : buf.data(), static_cast<unsigned>(buf.size()), 0,
+                scratch, onMatch, &candidates);
         for (unsigned id : candidates) consider(tdb.ruleOfId[id]);
       }
       for (size_t i : tdb.fullOnly) consider(i);
@@ -446,8 +458,8 @@ ScanResult CompiledRules::Impl::scan(const MessageText& text, bool explain) cons
     for (size_t i : group.rules) local[i] = 0;
     if (hdb.db && scratch) {
       candidates.clear();
-      hs_scan(hdb.db, value.empty() ? "" : value.data(), static_cast<unsigned>(value.size()), 0, scratch,
-              onMatch, &candidates);
+      hs_scan(hdb.db, value.empty() ? "" : value.data(), static_cast<unsigned>(value.size()), 0,
+              scratch, onMatch, &candidates);
       for (unsigned id : candidates) {
         size_t i = hdb.ruleOfId[id];
         if (groupOf[i] == static_cast<int>(g)) confirm(i, value, local[i]);
@@ -486,8 +498,9 @@ ScanResult CompiledRules::Impl::scan(const MessageText& text, bool explain) cons
 CompiledRules::CompiledRules() : impl_(std::make_unique<Impl>()) {}
 CompiledRules::~CompiledRules() = default;
 
-std::shared_ptr<const CompiledRules> CompiledRules::compile(ParsedRules parsed, const CompileOptions& options,
-                                                           std::string* error) {
+std::shared_ptr<const CompiledRules> CompiledRules::compile(ParsedRules parsed,
+                                                            const CompileOptions& options,
+                                                            std::string* error) {
   auto started = std::chrono::steady_clock::now();
   std::shared_ptr<CompiledRules> cr(new CompiledRules());
   Impl& im = *cr->impl_;
@@ -561,31 +574,57 @@ std::shared_ptr<const CompiledRules> CompiledRules::compile(ParsedRules parsed, 
     ++c.defined;
     switch (r.support) {
       case Support::Ok:
-        if (im.paths[i] == MatchPath::NotRun) { ++c.disabled; continue; }
-        if (r.target == Target::Meta || r.existsTest) { ++(r.target == Target::Meta ? c.meta : c.direct); continue; }
+        if (im.paths[i] == MatchPath::NotRun) {
+          ++c.disabled;
+          continue;
+        }
+        if (r.target == Target::Meta || r.existsTest) {
+          ++(r.target == Target::Meta ? c.meta : c.direct);
+          continue;
+        }
         if (im.paths[i] == MatchPath::Direct) ++c.direct;
         if (im.paths[i] == MatchPath::Prefilter) ++c.prefilter;
         if (im.paths[i] == MatchPath::FullOnly) ++c.fullOnly;
         continue;
-      case Support::Eval: ++c.eval; break;
-      case Support::UnsupportedType: ++c.unsupported; break;
-      case Support::InvalidRegex: case Support::BadMeta: ++c.invalid; break;
-      case Support::DependsOnUnsupported: ++c.dependsOnUnsupported; break;
+      case Support::Eval:
+        ++c.eval;
+        break;
+      case Support::UnsupportedType:
+        ++c.unsupported;
+        break;
+      case Support::InvalidRegex:
+      case Support::BadMeta:
+        ++c.invalid;
+        break;
+      case Support::DependsOnUnsupported:
+        ++c.dependsOnUnsupported;
+        break;
     }
     rep.skipped.push_back({r.name, r.kind, r.file, r.line, r.reason});
   }
-  rep.compileSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  rep.compileSeconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return cr;
 }
 
-const std::vector<Rule>& CompiledRules::rules() const { return impl_->rules; }
-const CompileReport& CompiledRules::report() const { return impl_->report; }
-MatchPath CompiledRules::path(size_t rule) const { return impl_->paths[rule]; }
-int CompiledRules::scoreSet() const { return impl_->scoreSet; }
+const std::vector<Rule>& CompiledRules::rules() const {
+  return impl_->rules;
+}
+const CompileReport& CompiledRules::report() const {
+  return impl_->report;
+}
+MatchPath CompiledRules::path(size_t rule) const {
+  return impl_->paths[rule];
+}
+int CompiledRules::scoreSet() const {
+  return impl_->scoreSet;
+}
 const Rule* CompiledRules::find(std::string_view name) const {
   auto it = impl_->byName.find(std::string(name));
   return it == impl_->byName.end() ? nullptr : &impl_->rules[it->second];
 }
-ScanResult CompiledRules::scan(const MessageText& text, bool explain) const { return impl_->scan(text, explain); }
+ScanResult CompiledRules::scan(const MessageText& text, bool explain) const {
+  return impl_->scan(text, explain);
+}
 
 }  // namespace portcullis::rules

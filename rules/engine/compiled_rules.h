@@ -16,17 +16,17 @@ namespace portcullis::rules {
 
 // How a regex rule is run.
 enum class MatchPath {
-  Direct,       // Hyperscan decides alone
-  Prefilter,    // Hyperscan HS_FLAG_PREFILTER finds candidates, the full engine confirms
-  FullOnly,     // Hyperscan cannot take it at all: the full engine scans every text
-  NotRun,       // disabled (score 0), meta, or unsupported
+  Direct,     // Hyperscan decides alone
+  Prefilter,  // Hyperscan HS_FLAG_PREFILTER finds candidates, the full engine confirms
+  FullOnly,   // Hyperscan cannot take it at all: the full engine scans every text
+  NotRun,     // disabled (score 0), meta, or unsupported
 };
 const char* matchPathName(MatchPath p);
 
 struct TargetCounts {
-  int defined = 0;        // rules of this type in the files
+  int defined = 0;                                        // rules of this type in the files
   int direct = 0, prefilter = 0, fullOnly = 0, meta = 0;  // rules that run
-  int disabled = 0;       // score 0 in the chosen score set: SpamAssassin does not run them
+  int disabled = 0;  // score 0 in the chosen score set: SpamAssassin does not run them
   int eval = 0, unsupported = 0, invalid = 0, dependsOnUnsupported = 0;
 };
 
@@ -66,7 +66,8 @@ class CompiledRules {
  public:
   // Fails only if Hyperscan cannot build a database at all; rule-level problems end up in
   // the report.
-  static std::shared_ptr<const CompiledRules> compile(ParsedRules parsed, const CompileOptions& options,
+  static std::shared_ptr<const CompiledRules> compile(ParsedRules parsed,
+                                                      const CompileOptions& options,
                                                       std::string* error);
   ~CompiledRules();
   CompiledRules(const CompiledRules&) = delete;

@@ -71,8 +71,8 @@ class PcreRegex final : public FullRegex {
     if (re.dotall) options |= PCRE2_DOTALL;
     int code = 0;
     PCRE2_SIZE offset = 0;
-    pcre2_code* c = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(re.pattern.data()), re.pattern.size(),
-                                  options, &code, &offset, nullptr);
+    pcre2_code* c = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(re.pattern.data()),
+                                  re.pattern.size(), options, &code, &offset, nullptr);
     if (!c) {
       PCRE2_UCHAR buf[256];
       pcre2_get_error_message(code, buf, sizeof buf);

@@ -10,17 +10,28 @@ std::vector<InlineTestResult> runInlineTests(const CompiledRules& compiled) {
     for (const InlineTest& t : r.tests) {
       InlineTestResult res{r.name, t.file, t.line, t.mustHit, false, {}};
       if (r.support != Support::Ok || compiled.path(i) == MatchPath::NotRun) {
-        res.note = r.support != Support::Ok ? "rule does not run: " + r.reason : "rule does not run: score 0";
+        res.note = r.support != Support::Ok ? "rule does not run: " + r.reason
+                                            : "rule does not run: score 0";
         results.push_back(std::move(res));
         continue;
       }
       SimpleMessageText text;
       switch (r.target) {
-        case Target::Header: text.everyHeader = t.text; break;
-        case Target::Body: text.bodyLines = {t.text}; break;
-        case Target::RawBody: text.rawLines = {t.text}; break;
-        case Target::Uri: text.uriList = {t.text}; break;
-        case Target::Full: text.fullText = t.text; break;
+        case Target::Header:
+          text.everyHeader = t.text;
+          break;
+        case Target::Body:
+          text.bodyLines = {t.text};
+          break;
+        case Target::RawBody:
+          text.rawLines = {t.text};
+          break;
+        case Target::Uri:
+          text.uriList = {t.text};
+          break;
+        case Target::Full:
+          text.fullText = t.text;
+          break;
         case Target::Meta:
           res.note = "meta rules cannot be tested on a text";
           results.push_back(std::move(res));
@@ -30,7 +41,8 @@ std::vector<InlineTestResult> runInlineTests(const CompiledRules& compiled) {
       bool hit = false;
       for (const Hit& h : scan.hits) hit = hit || h.rule == i;
       res.passed = hit == t.mustHit;
-      if (!res.passed) res.note = t.mustHit ? "did not hit: " + t.text : "hit but must not: " + t.text;
+      if (!res.passed)
+        res.note = t.mustHit ? "did not hit: " + t.text : "hit but must not: " + t.text;
       results.push_back(std::move(res));
     }
   }

@@ -12,7 +12,8 @@ std::vector<std::string> SimpleMessageText::header(const HeaderQuery& q) const {
     if (q.name == "ALL") {
       out.push_back(name + ": " + value + "\n");
     } else if (strcasecmp(name.c_str(), q.name.c_str()) == 0 ||
-               (q.name == "ToCc" && (strcasecmp(name.c_str(), "To") == 0 || strcasecmp(name.c_str(), "Cc") == 0))) {
+               (q.name == "ToCc" &&
+                (strcasecmp(name.c_str(), "To") == 0 || strcasecmp(name.c_str(), "Cc") == 0))) {
       out.push_back(bare ? value : value + "\n");
     }
   }

@@ -37,19 +37,25 @@ class MetaParser {
     size_t start = pos_;
     char c = s_[pos_];
     if (std::isdigit(static_cast<unsigned char>(c)) ||
-        (c == '.' && pos_ + 1 < s_.size() && std::isdigit(static_cast<unsigned char>(s_[pos_ + 1])))) {
+        (c == '.' && pos_ + 1 < s_.size() &&
+         std::isdigit(static_cast<unsigned char>(s_[pos_ + 1])))) {
       while (pos_ < s_.size() &&
              (std::isdigit(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '.'))
         ++pos_;
       // A token like 3ABC is a rule name in SpamAssassin's lexer.
-      if (pos_ < s_.size() && (std::isalpha(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '_')) {
-        while (pos_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '_')) ++pos_;
+      if (pos_ < s_.size() &&
+          (std::isalpha(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '_')) {
+        while (pos_ < s_.size() &&
+               (std::isalnum(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '_'))
+          ++pos_;
         tok_ = Tok::Name;
       } else {
         tok_ = Tok::Number;
       }
     } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
-      while (pos_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '_')) ++pos_;
+      while (pos_ < s_.size() &&
+             (std::isalnum(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '_'))
+        ++pos_;
       tok_ = Tok::Name;
     } else if (c == '(') {
       ++pos_;
@@ -58,7 +64,8 @@ class MetaParser {
       ++pos_;
       tok_ = Tok::RParen;
     } else {
-      static const char* ops[] = {"&&", "||", ">=", "<=", "==", "!=", "!", ">", "<", "+", "-", "*", "/"};
+      static const char* ops[] = {"&&", "||", ">=", "<=", "==", "!=", "!",
+                                  ">",  "<",  "+",  "-",  "*",  "/"};
       tok_ = Tok::Bad;
       for (const char* op : ops) {
         std::string_view o(op);
@@ -139,8 +146,7 @@ class MetaParser {
       next();
       return true;
     }
-    error_ = tok_ == Tok::End ? "expression ends early"
-                              : "unexpected '" + std::string(text_) + "'";
+    error_ = tok_ == Tok::End ? "expression ends early" : "unexpected '" + std::string(text_) + "'";
     return false;
   }
 
@@ -188,10 +194,18 @@ double MetaExpression::evaluate(const std::function<double(size_t)>& value) cons
   while (pc < code_.size()) {
     const Instr& in = code_[pc];
     switch (in.op) {
-      case Op::Push: stack.push_back(in.number); break;
-      case Op::Name: stack.push_back(value(in.name)); break;
-      case Op::Not: stack.back() = stack.back() == 0 ? 1 : 0; break;
-      case Op::Neg: stack.back() = -stack.back(); break;
+      case Op::Push:
+        stack.push_back(in.number);
+        break;
+      case Op::Name:
+        stack.push_back(value(in.name));
+        break;
+      case Op::Not:
+        stack.back() = stack.back() == 0 ? 1 : 0;
+        break;
+      case Op::Neg:
+        stack.back() = -stack.back();
+        break;
       // Perl's && and || yield the deciding operand, not a boolean, so `(A || B) + C` counts.
       case Op::And:
         if (stack.back() == 0) {
@@ -212,17 +226,38 @@ double MetaExpression::evaluate(const std::function<double(size_t)>& value) cons
         stack.pop_back();
         double& a = stack.back();
         switch (in.op) {
-          case Op::Mul: a = a * b; break;
-          case Op::Div: a = b == 0 ? 0 : a / b; break;  // SpamAssassin traps division by zero
-          case Op::Add: a = a + b; break;
-          case Op::Sub: a = a - b; break;
-          case Op::Lt: a = a < b; break;
-          case Op::Gt: a = a > b; break;
-          case Op::Le: a = a <= b; break;
-          case Op::Ge: a = a >= b; break;
-          case Op::Eq: a = a == b; break;
-          case Op::Ne: a = a != b; break;
-          default: break;
+          case Op::Mul:
+            a = a * b;
+            break;
+          case Op::Div:
+            a = b == 0 ? 0 : a / b;
+            break;  // SpamAssassin traps division by zero
+          case Op::Add:
+            a = a + b;
+            break;
+          case Op::Sub:
+            a = a - b;
+            break;
+          case Op::Lt:
+            a = a < b;
+            break;
+          case Op::Gt:
+            a = a > b;
+            break;
+          case Op::Le:
+            a = a <= b;
+            break;
+          case Op::Ge:
+            a = a >= b;
+            break;
+          case Op::Eq:
+            a = a == b;
+            break;
+          case Op::Ne:
+            a = a != b;
+            break;
+          default:
+            break;
         }
       }
     }

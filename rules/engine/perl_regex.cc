@@ -7,11 +7,16 @@ namespace {
 
 char closingDelimiter(char open) {
   switch (open) {
-    case '(': return ')';
-    case '{': return '}';
-    case '[': return ']';
-    case '<': return '>';
-    default: return open;
+    case '(':
+      return ')';
+    case '{':
+      return '}';
+    case '[':
+      return ']';
+    case '<':
+      return '>';
+    default:
+      return open;
   }
 }
 
@@ -95,11 +100,21 @@ RegexParse parsePerlRegex(std::string_view text) {
   }
   for (; i < text.size() && std::isalpha(static_cast<unsigned char>(text[i])); ++i) {
     switch (text[i]) {
-      case 'i': r.regex.caseless = true; break;
-      case 'm': r.regex.multiline = true; break;
-      case 's': r.regex.dotall = true; break;
-      case 'x': r.regex.extended = true; break;
-      case 'g': case 'o': break;
+      case 'i':
+        r.regex.caseless = true;
+        break;
+      case 'm':
+        r.regex.multiline = true;
+        break;
+      case 's':
+        r.regex.dotall = true;
+        break;
+      case 'x':
+        r.regex.extended = true;
+        break;
+      case 'g':
+      case 'o':
+        break;
       default:
         r.error = std::string("unknown regex flag '") + text[i] + "'";
         return r;
@@ -145,8 +160,8 @@ bool needsBacktracking(std::string_view p) {
       if (k == '<' && i + 3 < p.size() && (p[i + 3] == '=' || p[i + 3] == '!')) return true;
     }
     // Possessive quantifiers: *+ ++ ?+ }+
-    if (c == '+' && i > 0 && (p[i - 1] == '*' || p[i - 1] == '+' || p[i - 1] == '?' ||
-                              p[i - 1] == '}')) {
+    if (c == '+' && i > 0 &&
+        (p[i - 1] == '*' || p[i - 1] == '+' || p[i - 1] == '?' || p[i - 1] == '}')) {
       // `a++` is possessive only when the first '+' is itself a quantifier, i.e. not escaped.
       if (!(i >= 2 && p[i - 2] == '\\')) return true;
     }
@@ -181,13 +196,15 @@ bool relaxBoundedRepeats(const std::string& p, int limit, std::string* out) {
       size_t j = i + 1;
       long m = 0, n = -1;
       bool digits = false;
-      while (j < p.size() && std::isdigit(static_cast<unsigned char>(p[j]))) m = m * 10 + (p[j++] - '0'), digits = true;
+      while (j < p.size() && std::isdigit(static_cast<unsigned char>(p[j])))
+        m = m * 10 + (p[j++] - '0'), digits = true;
       bool comma = j < p.size() && p[j] == ',';
       if (comma) {
         ++j;
         if (j < p.size() && std::isdigit(static_cast<unsigned char>(p[j]))) {
           n = 0;
-          while (j < p.size() && std::isdigit(static_cast<unsigned char>(p[j]))) n = n * 10 + (p[j++] - '0');
+          while (j < p.size() && std::isdigit(static_cast<unsigned char>(p[j])))
+            n = n * 10 + (p[j++] - '0');
         }
       } else {
         n = m;

@@ -4,12 +4,18 @@ namespace portcullis::rules {
 
 const char* targetName(Target t) {
   switch (t) {
-    case Target::Header: return "header";
-    case Target::Body: return "body";
-    case Target::RawBody: return "rawbody";
-    case Target::Uri: return "uri";
-    case Target::Full: return "full";
-    case Target::Meta: return "meta";
+    case Target::Header:
+      return "header";
+    case Target::Body:
+      return "body";
+    case Target::RawBody:
+      return "rawbody";
+    case Target::Uri:
+      return "uri";
+    case Target::Full:
+      return "full";
+    case Target::Meta:
+      return "meta";
   }
   return "?";
 }

@@ -14,7 +14,7 @@ const char* targetName(Target t);
 
 // A Perl regex as written in a rule file (`/re/flags`, `m{re}flags`), already split.
 struct PerlRegex {
-  std::string pattern;  // between the delimiters
+  std::string pattern;    // between the delimiters
   bool extended = false;  // /x: stripped by applyExtended() once tags are replaced
   bool caseless = false;
   bool multiline = false;
@@ -23,13 +23,13 @@ struct PerlRegex {
 
 // What a `header` rule reads: SpamAssassin's `get()` request, e.g. `From:addr`, `ALL:raw`.
 struct HeaderQuery {
-  std::string name;        // header name as written, or ALL, ToCc, MESSAGEID, EnvelopeFrom
-  bool raw = false;        // :raw, undecoded value
-  bool addr = false;       // :addr, the addresses in the field
+  std::string name;          // header name as written, or ALL, ToCc, MESSAGEID, EnvelopeFrom
+  bool raw = false;          // :raw, undecoded value
+  bool addr = false;         // :addr, the addresses in the field
   bool displayName = false;  // :name, the display names
-  bool first = false;      // :first, the topmost instance only
-  bool last = false;       // :last, the bottom instance only
-  std::string key() const;  // canonical text, identical for identical queries
+  bool first = false;        // :first, the topmost instance only
+  bool last = false;         // :last, the bottom instance only
+  std::string key() const;   // canonical text, identical for identical queries
 };
 
 // Why a rule is not run (the rule stays in the set so that reports and metas can name it).
@@ -55,11 +55,11 @@ struct Rule {
   std::optional<std::array<double, 4>> scores;  // score sets 0-3, as configured
   std::string description;
   std::vector<std::string> tflags;
-  int maxHits = 0;        // tflags maxhits=N (0: none)
-  bool multiple = false;  // tflags multiple
-  bool noSubject = false; // tflags nosubject: body rules skip the Subject line
+  int maxHits = 0;         // tflags maxhits=N (0: none)
+  bool multiple = false;   // tflags multiple
+  bool noSubject = false;  // tflags nosubject: body rules skip the Subject line
   Support support = Support::Ok;
-  std::string reason;     // for support != Ok
+  std::string reason;  // for support != Ok
   std::string file;
   int line = 0;
   std::vector<InlineTest> tests;

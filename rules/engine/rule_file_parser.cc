@@ -25,20 +25,34 @@ std::string Diagnostic::str() const {
 std::set<std::string> ParseOptions::defaultPlugins() {
   // /etc/spamassassin/*.pre of Debian's spamassassin 4.0.1, the loadplugin lines not
   // commented out. Check is the plugin that runs regex rules at all.
-  return {"Mail::SpamAssassin::Plugin::URIDNSBL",     "Mail::SpamAssassin::Plugin::SPF",
-          "Mail::SpamAssassin::Plugin::Pyzor",        "Mail::SpamAssassin::Plugin::Razor2",
-          "Mail::SpamAssassin::Plugin::SpamCop",      "Mail::SpamAssassin::Plugin::AutoLearnThreshold",
-          "Mail::SpamAssassin::Plugin::WelcomeListSubject", "Mail::SpamAssassin::Plugin::MIMEHeader",
-          "Mail::SpamAssassin::Plugin::ReplaceTags",  "Mail::SpamAssassin::Plugin::DKIM",
-          "Mail::SpamAssassin::Plugin::Check",        "Mail::SpamAssassin::Plugin::HTTPSMismatch",
-          "Mail::SpamAssassin::Plugin::URIDetail",    "Mail::SpamAssassin::Plugin::Bayes",
-          "Mail::SpamAssassin::Plugin::BodyEval",     "Mail::SpamAssassin::Plugin::DNSEval",
-          "Mail::SpamAssassin::Plugin::HTMLEval",     "Mail::SpamAssassin::Plugin::HeaderEval",
-          "Mail::SpamAssassin::Plugin::MIMEEval",     "Mail::SpamAssassin::Plugin::RelayEval",
-          "Mail::SpamAssassin::Plugin::URIEval",      "Mail::SpamAssassin::Plugin::WLBLEval",
-          "Mail::SpamAssassin::Plugin::VBounce",      "Mail::SpamAssassin::Plugin::ImageInfo",
-          "Mail::SpamAssassin::Plugin::FreeMail",     "Mail::SpamAssassin::Plugin::AskDNS",
-          "Mail::SpamAssassin::Plugin::HashBL",       "Mail::SpamAssassin::Plugin::DMARC",
+  return {"Mail::SpamAssassin::Plugin::URIDNSBL",
+          "Mail::SpamAssassin::Plugin::SPF",
+          "Mail::SpamAssassin::Plugin::Pyzor",
+          "Mail::SpamAssassin::Plugin::Razor2",
+          "Mail::SpamAssassin::Plugin::SpamCop",
+          "Mail::SpamAssassin::Plugin::AutoLearnThreshold",
+          "Mail::SpamAssassin::Plugin::WelcomeListSubject",
+          "Mail::SpamAssassin::Plugin::MIMEHeader",
+          "Mail::SpamAssassin::Plugin::ReplaceTags",
+          "Mail::SpamAssassin::Plugin::DKIM",
+          "Mail::SpamAssassin::Plugin::Check",
+          "Mail::SpamAssassin::Plugin::HTTPSMismatch",
+          "Mail::SpamAssassin::Plugin::URIDetail",
+          "Mail::SpamAssassin::Plugin::Bayes",
+          "Mail::SpamAssassin::Plugin::BodyEval",
+          "Mail::SpamAssassin::Plugin::DNSEval",
+          "Mail::SpamAssassin::Plugin::HTMLEval",
+          "Mail::SpamAssassin::Plugin::HeaderEval",
+          "Mail::SpamAssassin::Plugin::MIMEEval",
+          "Mail::SpamAssassin::Plugin::RelayEval",
+          "Mail::SpamAssassin::Plugin::URIEval",
+          "Mail::SpamAssassin::Plugin::WLBLEval",
+          "Mail::SpamAssassin::Plugin::VBounce",
+          "Mail::SpamAssassin::Plugin::ImageInfo",
+          "Mail::SpamAssassin::Plugin::FreeMail",
+          "Mail::SpamAssassin::Plugin::AskDNS",
+          "Mail::SpamAssassin::Plugin::HashBL",
+          "Mail::SpamAssassin::Plugin::DMARC",
           "Mail::SpamAssassin::Plugin::Rule2XSBody"};
 }
 
@@ -48,35 +62,63 @@ namespace {
 // defines (Conf.pm and its plugins). A rule file written for a later version takes the
 // branch for an older one, as SpamAssassin 4.0.1 would.
 const std::set<std::string>& knownMethods() {
-  static const std::set<std::string> m = {
-      "feature_bayes_auto_learn_on_error", "feature_bayes_stopwords", "feature_blocklist_welcomelist",
-      "feature_bug6558_free", "feature_capture_rules", "feature_compile_regexp",
-      "feature_dns_block_rule", "feature_dns_local_ports_permit_avoid",
-      "feature_dns_query_restriction", "feature_edns", "feature_geodb", "feature_get_host",
-      "feature_header_address_parser", "feature_header_first_last", "feature_header_match_many",
-      "feature_local_tests_only", "feature_meta_rules_matching", "feature_originating_ip_headers",
-      "feature_registryboundaries", "feature_subjprefix", "feature_uri_host_listed",
-      "feature_welcomelist_blocklist", "feature_yesno_takes_args", "has_all_header", "has_arc",
-      "has_check_abundant_unicode_ratio", "has_check_body_length", "has_check_for_ascii_text_illegal",
-      "has_check_qp_ratio", "has_capture_rules", "has_tflags_multiple", "has_tflags_nosubject",
-      "has_tflags_nolog", "has_short_url", "has_tflags_range", "has_uridnsbl_for_a",
-      "has_uridnsbl_a_ns", "has_check_for_spf_errors", "has_check_spf_skipped_noenvfrom",
-      "has_plaintext_body_sig_ratio", "perl_min_version_5010000"};
+  static const std::set<std::string> m = {"feature_bayes_auto_learn_on_error",
+                                          "feature_bayes_stopwords",
+                                          "feature_blocklist_welcomelist",
+                                          "feature_bug6558_free",
+                                          "feature_capture_rules",
+                                          "feature_compile_regexp",
+                                          "feature_dns_block_rule",
+                                          "feature_dns_local_ports_permit_avoid",
+                                          "feature_dns_query_restriction",
+                                          "feature_edns",
+                                          "feature_geodb",
+                                          "feature_get_host",
+                                          "feature_header_address_parser",
+                                          "feature_header_first_last",
+                                          "feature_header_match_many",
+                                          "feature_local_tests_only",
+                                          "feature_meta_rules_matching",
+                                          "feature_originating_ip_headers",
+                                          "feature_registryboundaries",
+                                          "feature_subjprefix",
+                                          "feature_uri_host_listed",
+                                          "feature_welcomelist_blocklist",
+                                          "feature_yesno_takes_args",
+                                          "has_all_header",
+                                          "has_arc",
+                                          "has_check_abundant_unicode_ratio",
+                                          "has_check_body_length",
+                                          "has_check_for_ascii_text_illegal",
+                                          "has_check_qp_ratio",
+                                          "has_capture_rules",
+                                          "has_tflags_multiple",
+                                          "has_tflags_nosubject",
+                                          "has_tflags_nolog",
+                                          "has_short_url",
+                                          "has_tflags_range",
+                                          "has_uridnsbl_for_a",
+                                          "has_uridnsbl_a_ns",
+                                          "has_check_for_spf_errors",
+                                          "has_check_spf_skipped_noenvfrom",
+                                          "has_plaintext_body_sig_ratio",
+                                          "perl_min_version_5010000"};
   return m;
 }
 
 // Directives that define a rule of a kind this engine does not run (DNS lists, plugins).
 const std::set<std::string>& unsupportedRuleKinds() {
   static const std::set<std::string> k = {
-      "mimeheader", "uri_detail", "askdns", "urirhsbl", "urirhssub", "uridnsbl", "urinsrhsbl",
-      "urinsrhssub", "urifullnsrhsbl", "urifullnsrhssub", "urianydnsbl"};
+      "mimeheader", "uri_detail",  "askdns",         "urirhsbl",        "urirhssub",  "uridnsbl",
+      "urinsrhsbl", "urinsrhssub", "urifullnsrhsbl", "urifullnsrhssub", "urianydnsbl"};
   return k;
 }
 
 // Pseudo-headers SpamAssassin computes from Received lines and its trusted_networks.
 bool isRelayPseudoHeader(std::string_view name) {
   return name.rfind("X-Spam-Relays-", 0) == 0 || name == "ALL-TRUSTED" || name == "ALL-UNTRUSTED" ||
-         name == "ALL-INTERNAL" || name == "ALL-EXTERNAL" || name == "X-Spam-DCC" || name == "X-Spam-Pyzor";
+         name == "ALL-INTERNAL" || name == "ALL-EXTERNAL" || name == "X-Spam-DCC" ||
+         name == "X-Spam-Pyzor";
 }
 
 bool isRuleName(std::string_view n) {
@@ -199,8 +241,9 @@ struct RuleFileParser::Impl {
       return false;
     }
     if (!m.names().empty()) {
-      error(file, line, "cannot evaluate 'if " + std::string(expr) + "': unknown word '" +
-                            m.names().front() + "'");
+      error(file, line,
+            "cannot evaluate 'if " + std::string(expr) + "': unknown word '" + m.names().front() +
+                "'");
       return false;
     }
     return m.evaluate([](size_t) { return 0.0; }) != 0;
@@ -258,7 +301,8 @@ struct RuleFileParser::Impl {
     } else if (key == "meta") {
       std::string_view expr;
       std::string name(firstWord(rest, &expr));
-      if (!isRuleName(name) || expr.empty()) return error(file, n, "expected: meta NAME EXPRESSION");
+      if (!isRuleName(name) || expr.empty())
+        return error(file, n, "expected: meta NAME EXPRESSION");
       Rule r = baseRule(name, key, Target::Meta, file, n);
       r.metaExpr = std::string(expr);
       define(std::move(r));
@@ -280,10 +324,12 @@ struct RuleFileParser::Impl {
         std::string_view tail;
         std::string word(firstWord(v, &tail));
         // SpamAssassin writes unmutable scores as "(1.0)".
-        if (word.size() > 2 && word.front() == '(' && word.back() == ')') word = word.substr(1, word.size() - 2);
+        if (word.size() > 2 && word.front() == '(' && word.back() == ')')
+          word = word.substr(1, word.size() - 2);
         char* end = nullptr;
         double d = std::strtod(word.c_str(), &end);
-        if (word.empty() || *end != '\0') return error(file, n, "score for " + name + ": '" + word + "' is not a number");
+        if (word.empty() || *end != '\0')
+          return error(file, n, "score for " + name + ": '" + word + "' is not a number");
         s[static_cast<size_t>(count++)] = d;
         v = tail;
       }
@@ -326,8 +372,10 @@ struct RuleFileParser::Impl {
                key == "replace_post") {
       std::string_view value;
       std::string name(firstWord(rest, &value));
-      auto& map = key == "replace_tag" ? replaceTag : key == "replace_pre" ? replacePre
-                  : key == "replace_inter" ? replaceInter : replacePost;
+      auto& map = key == "replace_tag"     ? replaceTag
+                  : key == "replace_pre"   ? replacePre
+                  : key == "replace_inter" ? replaceInter
+                                           : replacePost;
       map[name] = std::string(value);
     } else if (key == "replace_rules") {
       std::string_view v = rest;
@@ -356,9 +404,13 @@ struct RuleFileParser::Impl {
     std::string_view def;
     std::string name(firstWord(rest, &def));
     if (!isRuleName(name) || def.empty())
-      return error(file, n, "expected: " + kind + " NAME " + (kind == "header" ? "Header =~ /re/" : "/re/"));
-    Target t = kind == "header" ? Target::Header : kind == "body" ? Target::Body
-               : kind == "rawbody" ? Target::RawBody : kind == "uri" ? Target::Uri : Target::Full;
+      return error(file, n,
+                   "expected: " + kind + " NAME " + (kind == "header" ? "Header =~ /re/" : "/re/"));
+    Target t = kind == "header"    ? Target::Header
+               : kind == "body"    ? Target::Body
+               : kind == "rawbody" ? Target::RawBody
+               : kind == "uri"     ? Target::Uri
+                                   : Target::Full;
     Rule r = baseRule(name, kind, t, file, n);
     if (def.rfind("eval:", 0) == 0) {
       r.support = Support::Eval;
@@ -382,7 +434,8 @@ struct RuleFileParser::Impl {
       }
       std::string err = parseQuery(query, r);
       if (err.empty() && isRelayPseudoHeader(r.query.name))
-        err = "'" + r.query.name + "' is SpamAssassin's relay analysis of Received headers, not a header";
+        err = "'" + r.query.name +
+              "' is SpamAssassin's relay analysis of Received headers, not a header";
       if (!err.empty()) {
         r.support = Support::UnsupportedType;
         r.reason = err;
@@ -412,7 +465,8 @@ struct RuleFileParser::Impl {
       after = {};
     }
     if (!after.empty()) {
-      error(file, n, kind + " rule " + name + ": unexpected text after the regex: " + std::string(after));
+      error(file, n,
+            kind + " rule " + name + ": unexpected text after the regex: " + std::string(after));
       r.support = Support::InvalidRegex;
       r.reason = "unexpected text after the regex";
     }
@@ -425,13 +479,20 @@ struct RuleFileParser::Impl {
     if (r.query.name.empty()) return "empty header name";
     while (colon != std::string::npos) {
       size_t next = query.find(':', colon + 1);
-      std::string mod = query.substr(colon + 1, next == std::string::npos ? std::string::npos : next - colon - 1);
-      if (mod == "raw") r.query.raw = true;
-      else if (mod == "addr") r.query.addr = true;
-      else if (mod == "name") r.query.displayName = true;
-      else if (mod == "first") r.query.first = true;
-      else if (mod == "last") r.query.last = true;
-      else return "header modifier ':" + mod + "' is not supported";
+      std::string mod =
+          query.substr(colon + 1, next == std::string::npos ? std::string::npos : next - colon - 1);
+      if (mod == "raw")
+        r.query.raw = true;
+      else if (mod == "addr")
+        r.query.addr = true;
+      else if (mod == "name")
+        r.query.displayName = true;
+      else if (mod == "first")
+        r.query.first = true;
+      else if (mod == "last")
+        r.query.last = true;
+      else
+        return "header modifier ':" + mod + "' is not supported";
       colon = next;
     }
     return {};
@@ -476,7 +537,8 @@ struct RuleFileParser::Impl {
       }
       while (!parts.empty() && parts.back().empty()) parts.pop_back();
       auto isTag = [&](const std::string& s) {
-        return s.size() > replaceStart.size() + replaceEnd.size() && s.rfind(replaceStart, 0) == 0 &&
+        return s.size() > replaceStart.size() + replaceEnd.size() &&
+               s.rfind(replaceStart, 0) == 0 &&
                s.compare(s.size() - replaceEnd.size(), replaceEnd.size(), replaceEnd) == 0;
       };
       auto lookup = [](const auto& map, const std::string& k) -> const std::string* {
@@ -505,7 +567,8 @@ struct RuleFileParser::Impl {
         std::string whole = replaceStart + tag + replaceEnd;
         for (size_t p = 0; (p = part.find(whole, p)) != std::string::npos; p += value->size())
           part.replace(p, whole.size(), *value);
-        if (value->find('<') != std::string::npos && value->find('>') != std::string::npos) again = true;
+        if (value->find('<') != std::string::npos && value->find('>') != std::string::npos)
+          again = true;
       }
       re.clear();
       for (const auto& part : parts) re += part;
@@ -565,7 +628,9 @@ struct RuleFileParser::Impl {
       }
       for (const auto& name : m.names()) {
         if (!index.count(name))
-          out.warnings.push_back({r.file, r.line, "meta " + r.name + " uses undefined rule " + name + " (counts as 0)"});
+          out.warnings.push_back(
+              {r.file, r.line,
+               "meta " + r.name + " uses undefined rule " + name + " (counts as 0)"});
       }
       deps[r.name] = m.names();
     }
@@ -603,7 +668,8 @@ struct RuleFileParser::Impl {
           const Rule& dep = out.rules[it->second];
           if (dep.support != Support::Ok) {
             r.support = Support::DependsOnUnsupported;
-            r.reason = "depends on " + dep.name + " (" + (dep.support == Support::Eval ? "eval" : dep.reason) + ")";
+            r.reason = "depends on " + dep.name + " (" +
+                       (dep.support == Support::Eval ? "eval" : dep.reason) + ")";
             changed = true;
             break;
           }

@@ -27,11 +27,11 @@ struct ParseOptions {
 };
 
 struct ParsedRules {
-  std::vector<Rule> rules;              // each name once, in order of first definition
-  std::vector<Diagnostic> errors;       // lines that could not be read (rule skipped)
-  std::vector<Diagnostic> warnings;     // e.g. a meta naming an undefined rule
-  std::map<std::string, int> ignored;   // settings that are not rules: directive -> count
-  std::vector<std::string> files;       // every file read, includes too
+  std::vector<Rule> rules;             // each name once, in order of first definition
+  std::vector<Diagnostic> errors;      // lines that could not be read (rule skipped)
+  std::vector<Diagnostic> warnings;    // e.g. a meta naming an undefined rule
+  std::map<std::string, int> ignored;  // settings that are not rules: directive -> count
+  std::vector<std::string> files;      // every file read, includes too
 };
 
 class RuleFileParser {

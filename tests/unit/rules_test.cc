@@ -18,7 +18,8 @@ using namespace portcullis::rules;
 
 namespace {
 
-std::shared_ptr<const CompiledRules> compileText(const std::string& text, ParsedRules* keep = nullptr, int scoreSet = 0) {
+std::shared_ptr<const CompiledRules> compileText(const std::string& text,
+                                                 ParsedRules* keep = nullptr, int scoreSet = 0) {
   RuleFileParser p;
   p.addText(text, "test.cf");
   ParsedRules parsed = p.finish();
@@ -107,30 +108,32 @@ TEST_CASE("Meta expressions follow Perl's operators and precedence", "[rules]") 
   CHECK_FALSE(m.parse("A &&", &err));
 }
 
-TEST_CASE("Rule files: conditionals, includes, scores, tflags, errors with file and line", "[rules]") {
+TEST_CASE("Rule files: conditionals, includes, scores, tflags, errors with file and line",
+          "[rules]") {
   auto dir = std::filesystem::temp_directory_path() / "portcullis-rules-test";
   std::filesystem::create_directories(dir);
   {
-    std::ofstream(dir / "main.cf") << "include sub/extra.cf\n"
-                                      "ifplugin Mail::SpamAssassin::Plugin::Nonexistent\n"
-                                      "body IN_MISSING_PLUGIN /x/\n"
-                                      "else\n"
-                                      "body IN_ELSE /y/\n"
-                                      "endif\n"
-                                      "if (version >= 3.004000) && can(Mail::SpamAssassin::Conf::feature_bug6558_free)\n"
-                                      "body IN_VERSION /z/\n"
-                                      "endif\n"
-                                      "if !plugin(Mail::SpamAssassin::Plugin::ReplaceTags)\n"
-                                      "body NOT_REPLACETAGS /q/\n"
-                                      "endif\n"
-                                      "score IN_ELSE 1.5 2 3 4\n"
-                                      "score IN_VERSION 2.5\n"
-                                      "tflags IN_ELSE multiple maxhits=3 nice\n"
-                                      "describe IN_ELSE Hits y\n"
-                                      "body BROKEN /unclosed\n"
-                                      "header BADHDR Subject ~~ /x/\n"
-                                      "meta BADMETA (A &&\n"
-                                      "freemail_domains example.com\n";
+    std::ofstream(dir / "main.cf")
+        << "include sub/extra.cf\n"
+           "ifplugin Mail::SpamAssassin::Plugin::Nonexistent\n"
+           "body IN_MISSING_PLUGIN /x/\n"
+           "else\n"
+           "body IN_ELSE /y/\n"
+           "endif\n"
+           "if (version >= 3.004000) && can(Mail::SpamAssassin::Conf::feature_bug6558_free)\n"
+           "body IN_VERSION /z/\n"
+           "endif\n"
+           "if !plugin(Mail::SpamAssassin::Plugin::ReplaceTags)\n"
+           "body NOT_REPLACETAGS /q/\n"
+           "endif\n"
+           "score IN_ELSE 1.5 2 3 4\n"
+           "score IN_VERSION 2.5\n"
+           "tflags IN_ELSE multiple maxhits=3 nice\n"
+           "describe IN_ELSE Hits y\n"
+           "body BROKEN /unclosed\n"
+           "header BADHDR Subject ~~ /x/\n"
+           "meta BADMETA (A &&\n"
+           "freemail_domains example.com\n";
     std::filesystem::create_directories(dir / "sub");
     std::ofstream(dir / "sub" / "extra.cf") << "header FROM_INCLUDE From =~ /x/   # a comment\n"
                                                "body HASH_ESCAPED /a\\#b/\n";
@@ -155,8 +158,10 @@ TEST_CASE("Rule files: conditionals, includes, scores, tflags, errors with file 
   CHECK(byName["FROM_INCLUDE"]->score(0) == 1.0);  // SpamAssassin's default score
   CHECK(parsed.ignored["freemail_domains"] == 1);
   REQUIRE(parsed.errors.size() == 3);
-  CHECK(parsed.errors[0].str().find("main.cf:17: body rule BROKEN: regex is not closed") != std::string::npos);
-  CHECK(parsed.errors[1].str().find("main.cf:18: header rule BADHDR: expected =~ or !~") != std::string::npos);
+  CHECK(parsed.errors[0].str().find("main.cf:17: body rule BROKEN: regex is not closed") !=
+        std::string::npos);
+  CHECK(parsed.errors[1].str().find("main.cf:18: header rule BADHDR: expected =~ or !~") !=
+        std::string::npos);
   CHECK(parsed.errors[2].str().find("main.cf:19: meta BADMETA") != std::string::npos);
   std::filesystem::remove_all(dir);
 }
@@ -185,22 +190,24 @@ TEST_CASE("replace_tags expands tags the way SpamAssassin's ReplaceTags does", "
 TEST_CASE("Each match path gives Perl's answer", "[rules]") {
   auto c = compileText(
       "body DIRECT /viagra/i\n"
-      "body LOOKAHEAD /\\bcheap(?! shot)\\b/\n"                 // prefilter + confirm
-      "body BACKREF /\\b(\\w+) \\1\\b/\n"                        // repeated word
-      "body DOLLAR /end$/\n"                                    // before the final newline
-      "body BIGREPEAT /<a[^>]{0,2048}href/\n"                   // relaxed for Hyperscan
+      "body LOOKAHEAD /\\bcheap(?! shot)\\b/\n"  // prefilter + confirm
+      "body BACKREF /\\b(\\w+) \\1\\b/\n"        // repeated word
+      "body DOLLAR /end$/\n"                     // before the final newline
+      "body BIGREPEAT /<a[^>]{0,2048}href/\n"    // relaxed for Hyperscan
       "body COUNTED /\\bfree\\b/i\n tflags COUNTED multiple maxhits=2\n"
       "body NOSUBJ /Subject words/\n tflags NOSUBJ nosubject\n"
       "body SUBJ /Subject words/\n"
       "body ZERO /anything/\nscore ZERO 0\n");
   CHECK(c->path(static_cast<size_t>(c->find("DIRECT") - c->rules().data())) == MatchPath::Direct);
-  CHECK(c->path(static_cast<size_t>(c->find("LOOKAHEAD") - c->rules().data())) == MatchPath::Prefilter);
-  CHECK(c->path(static_cast<size_t>(c->find("BIGREPEAT") - c->rules().data())) == MatchPath::Prefilter);
+  CHECK(c->path(static_cast<size_t>(c->find("LOOKAHEAD") - c->rules().data())) ==
+        MatchPath::Prefilter);
+  CHECK(c->path(static_cast<size_t>(c->find("BIGREPEAT") - c->rules().data())) ==
+        MatchPath::Prefilter);
   CHECK(c->path(static_cast<size_t>(c->find("ZERO") - c->rules().data())) == MatchPath::NotRun);
   SimpleMessageText t;
   t.subjectLines = 1;
-  t.bodyLines = {"Subject words\n", "cheap shot, the the end\n", "VIAGRA free free free\n", "<a title=x href=y>\n",
-                 "anything\n"};
+  t.bodyLines = {"Subject words\n", "cheap shot, the the end\n", "VIAGRA free free free\n",
+                 "<a title=x href=y>\n", "anything\n"};
   auto hits = hitNames(*c, t);
   CHECK(hits.count("DIRECT"));
   CHECK_FALSE(hits.count("LOOKAHEAD"));
@@ -260,7 +267,8 @@ TEST_CASE("Meta dependency cycles are refused with file and line", "[rules]") {
 TEST_CASE("SpamAssassin body rendering: Subject first, paragraphs, collapsed blanks", "[rules]") {
   CHECK(content::collapseWhitespace("a \n b\n\n\nc  d") == "a b\nc d");
   CHECK(content::collapseWhitespace("x \n\n y") == "x \n y");
-  CHECK(content::collapseWhitespace("no\xC2\xA0" "break") == "no break");
+  CHECK(content::collapseWhitespace("no\xC2\xA0"
+                                    "break") == "no break");
   std::string longLine(5000, 'a');
   longLine[3000] = ' ';
   auto lines = content::splitShortLines(longLine + "\n");
@@ -276,8 +284,10 @@ TEST_CASE("SpamAssassin body rendering: Subject first, paragraphs, collapsed bla
       "From: a@example.com\r\nSubject: =?utf-8?q?Hello_World?=\r\nMIME-Version: 1.0\r\n"
       "Content-Type: multipart/alternative; boundary=b\r\n\r\n"
       "--b\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n"
-      "WEpTKkM0SkRCUUFETjEuTlNCTjMqMklETkVOKkdUVUJFLVNUQU5EQVJELUFOVEktVUJFLVRFU1QtRU1BSUwqQy4zNFgK\r\n"
-      "--b\r\nContent-Type: text/html\r\n\r\n<p>Visit <a href=\"http://x.example/r?u=http://evil.example/p\">here</a></p>"
+      "WEpTKkM0SkRCUUFETjEuTlNCTjMqMklETkVOKkdUVUJFLVNUQU5EQVJELUFOVEktVUJFLVRFU1QtRU1BSUwqQy4zNFgK"
+      "\r\n"
+      "--b\r\nContent-Type: text/html\r\n\r\n<p>Visit <a "
+      "href=\"http://x.example/r?u=http://evil.example/p\">here</a></p>"
       "<p>or write to info@shop.example</p>\r\n--b--\r\n";
   mime::Message m = mime::parseMessage(raw);
   content::SaMessageText text(raw, m);
@@ -295,7 +305,9 @@ TEST_CASE("SpamAssassin body rendering: Subject first, paragraphs, collapsed bla
   CHECK(text.header(raw2047) == std::vector<std::string>{"=?utf-8?q?Hello_World?=\n"});
 }
 
-TEST_CASE("The shipped rule set compiles cleanly, its inline tests pass, and GTUBE in base64 is found", "[rules]") {
+TEST_CASE(
+    "The shipped rule set compiles cleanly, its inline tests pass, and GTUBE in base64 is found",
+    "[rules]") {
   content::RulesSettings settings;
   settings.paths = {std::string(PORTCULLIS_SOURCE_DIR) + "/rules/shipped"};
   auto loaded = content::loadRules(settings);
@@ -312,9 +324,11 @@ TEST_CASE("The shipped rule set compiles cleanly, its inline tests pass, and GTU
   core::SessionInfo session;
   core::Transaction tx;
   tx.message =
-      "From: a@example.com\r\nSubject: test\r\nDate: Mon, 23 Nov 2026 10:00:00 +0000\r\nMessage-Id: <1@x>\r\n"
+      "From: a@example.com\r\nSubject: test\r\nDate: Mon, 23 Nov 2026 10:00:00 "
+      "+0000\r\nMessage-Id: <1@x>\r\n"
       "Content-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n"
-      "WEpTKkM0SkRCUUFETjEuTlNCTjMqMklETkVOKkdUVUJFLVNUQU5EQVJELUFOVEktVUJFLVRFU1QtRU1BSUwqQy4zNFgK\r\n";
+      "WEpTKkM0SkRCUUFETjEuTlNCTjMqMklETkVOKkdUVUJFLVNUQU5EQVJELUFOVEktVUJFLVRFU1QtRU1BSUwqQy4zNFgK"
+      "\r\n";
   core::PolicyMap policies;
   core::CheckContext ctx{session, &tx, nullptr, *policies.fallback()};
   core::StageOutcome out;
