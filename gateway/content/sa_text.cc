@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <regex>
 #include <set>
 
@@ -401,6 +402,31 @@ SaMessageText::SaMessageText(std::string_view raw, const mime::Message& message,
   for (const auto& u : message.urls)
     for (auto& c : canonicalUris(u)) addUri(std::move(c));
   for (auto& address : bareEmailAddresses(text)) addUri("mailto:" + address);
+}
+
+std::vector<std::optional<std::string>> SaMessageText::mimeHeader(const rules::HeaderQuery& q) const {
+  // Every part, containers included, in document order (Message::find_parts(qr/./)).
+  std::vector<const mime::Part*> parts;
+  std::function<void(const mime::Part&)> walk = [&](const mime::Part& p) {
+    parts.push_back(&p);
+    for (const auto& c : p.children) walk(c);
+  };
+  walk(message_.root);
+  std::vector<std::optional<std::string>> out;
+  for (const mime::Part* p : parts) {
+    if (q.name == "ALL") {
+      std::string all;
+      for (const auto& h : p->headers) all += h.name + ": " + (q.raw ? rawValue(h) : decodedValue(h));
+      out.emplace_back(all.empty() ? std::nullopt : std::optional<std::string>(all));
+      continue;
+    }
+    const mime::Header* last = nullptr;
+    for (const auto& h : p->headers)
+      if (mime::iequals(h.name, q.name)) last = &h;
+    if (!last) out.emplace_back(std::nullopt);
+    else out.emplace_back(q.raw ? rawValue(*last) : decodedValue(*last));
+  }
+  return out;
 }
 
 std::vector<std::string> SaMessageText::header(const rules::HeaderQuery& q) const {

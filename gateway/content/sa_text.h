@@ -20,6 +20,7 @@ class SaMessageText final : public rules::MessageText {
                 std::optional<std::string> envelopeFrom = std::nullopt);
 
   std::vector<std::string> header(const rules::HeaderQuery& query) const override;
+  std::vector<std::optional<std::string>> mimeHeader(const rules::HeaderQuery& query) const override;
   const std::vector<std::string>& body() const override { return body_; }
   size_t bodySubjectLines() const override { return subjectLines_; }
   const std::vector<std::string>& rawBody() const override { return rawBody_; }

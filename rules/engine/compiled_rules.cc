@@ -445,6 +445,26 @@ ScanResult CompiledRules::Impl::scan(const MessageText& text, bool explain) cons
   std::vector<int> local(rules.size(), 0);
   for (size_t g = 0; g < groups.size(); ++g) {
     const HeaderGroup& group = groups[g];
+    if (group.query.anyPart) {
+      // mimeheader: each part's value on its own; a match in any part counts.
+      for (size_t i : group.rules) local[i] = 0;
+      for (auto& partValue : text.mimeHeader(group.query)) {
+        std::string value = partValue ? *partValue : group.unset ? *group.unset : std::string();
+        if (hdb.db && scratch) {
+          candidates.clear();
+          hs_scan(hdb.db, value.empty() ? "" : value.data(), static_cast<unsigned>(value.size()), 0, scratch,
+                  onMatch, &candidates);
+          for (unsigned id : candidates) {
+            size_t i = hdb.ruleOfId[id];
+            if (groupOf[i] == static_cast<int>(g) && (!local[i] || rules[i].multiple)) confirm(i, value, local[i]);
+          }
+        }
+        for (size_t i : hdb.fullOnly)
+          if (groupOf[i] == static_cast<int>(g) && (!local[i] || rules[i].multiple)) confirm(i, value, local[i]);
+      }
+      for (size_t i : group.rules) counts[i] = rules[i].negate ? (local[i] == 0 ? 1 : 0) : local[i];
+      continue;
+    }
     std::vector<std::string> values = text.header(group.query);
     bool present = !values.empty();
     std::string value;

@@ -16,6 +16,9 @@ class MessageText {
   // SpamAssassin's get() in list context: one value per header instance, in order, each
   // ending in "\n" except for :addr and :name results. Empty when the header is absent.
   virtual std::vector<std::string> header(const HeaderQuery& query) const = 0;
+  // `mimeheader`: for every MIME part (the message itself first), the last instance of the
+  // header in that part (decoded unless query.raw, ending in "\n"), or nullopt if absent.
+  virtual std::vector<std::optional<std::string>> mimeHeader(const HeaderQuery& query) const { return {}; }
   // `body`: Subject first, then the rendered text, one paragraph per line.
   virtual const std::vector<std::string>& body() const = 0;
   // How many of the first body() lines hold the Subject (for tflags nosubject).

@@ -27,6 +27,7 @@ std::string HeaderQuery::key() const {
   if (displayName) k += ":name";
   if (first) k += ":first";
   if (last) k += ":last";
+  if (anyPart) k = "mime:" + k;
   return k;
 }
 

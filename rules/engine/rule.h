@@ -29,6 +29,7 @@ struct HeaderQuery {
   bool displayName = false;  // :name, the display names
   bool first = false;        // :first, the topmost instance only
   bool last = false;         // :last, the bottom instance only
+  bool anyPart = false;  // `mimeheader`: the header of every MIME part, each tested alone
   std::string key() const;   // canonical text, identical for identical queries
 };
 

@@ -109,7 +109,7 @@ const std::set<std::string>& knownMethods() {
 // Directives that define a rule of a kind this engine does not run (DNS lists, plugins).
 const std::set<std::string>& unsupportedRuleKinds() {
   static const std::set<std::string> k = {
-      "mimeheader", "uri_detail",  "askdns",         "urirhsbl",        "urirhssub",  "uridnsbl",
+      "uri_detail", "askdns",      "urirhsbl",       "urirhssub",       "uridnsbl",
       "urinsrhsbl", "urinsrhssub", "urifullnsrhsbl", "urifullnsrhssub", "urianydnsbl"};
   return k;
 }
@@ -296,7 +296,8 @@ struct RuleFileParser::Impl {
     }
     if (!active(stack)) return;
 
-    if (key == "header" || key == "body" || key == "rawbody" || key == "uri" || key == "full") {
+    if (key == "header" || key == "mimeheader" || key == "body" || key == "rawbody" ||
+        key == "uri" || key == "full") {
       regexRule(key, rest, file, n);
     } else if (key == "meta") {
       std::string_view expr;
@@ -406,11 +407,11 @@ struct RuleFileParser::Impl {
     if (!isRuleName(name) || def.empty())
       return error(file, n,
                    "expected: " + kind + " NAME " + (kind == "header" ? "Header =~ /re/" : "/re/"));
-    Target t = kind == "header"    ? Target::Header
-               : kind == "body"    ? Target::Body
-               : kind == "rawbody" ? Target::RawBody
-               : kind == "uri"     ? Target::Uri
-                                   : Target::Full;
+    Target t = kind == "header" || kind == "mimeheader" ? Target::Header
+               : kind == "body"                         ? Target::Body
+               : kind == "rawbody"                      ? Target::RawBody
+               : kind == "uri"                          ? Target::Uri
+                                                        : Target::Full;
     Rule r = baseRule(name, kind, t, file, n);
     if (def.rfind("eval:", 0) == 0) {
       r.support = Support::Eval;
@@ -433,6 +434,11 @@ struct RuleFileParser::Impl {
         return define(std::move(r));
       }
       std::string err = parseQuery(query, r);
+      if (kind == "mimeheader") {
+        r.query.anyPart = true;
+        if (err.empty() && (r.query.addr || r.query.displayName || r.query.first || r.query.last))
+          err = "mimeheader takes only the :raw modifier";
+      }
       if (err.empty() && isRelayPseudoHeader(r.query.name))
         err = "'" + r.query.name +
               "' is SpamAssassin's relay analysis of Received headers, not a header";

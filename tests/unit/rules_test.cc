@@ -255,6 +255,27 @@ TEST_CASE("Header rules: absent headers, negation, exists, if-unset, addr and na
   CHECK(content::parseHeaderAddresses("undisclosed-recipients:;").empty());
 }
 
+TEST_CASE("mimeheader rules test every MIME part on its own", "[rules]") {
+  auto c = compileText(
+      "mimeheader PART_ZIP Content-Type =~ /^application\\/zip/\n"
+      "mimeheader PART_NAME_RAW Content-Type:raw =~ /name=\"?invoice/i\n"
+      "mimeheader NO_PART_PDF Content-Type !~ /pdf/\n"
+      "mimeheader UNSET_DISPO Content-Disposition =~ /^none$/ [if-unset: none]\n"
+      "mimeheader BAD_MODIFIER From:addr =~ /x/\n");
+  std::string raw =
+      "From: a@example.com\r\nSubject: s\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
+      "--b\r\nContent-Type: text/plain\r\n\r\nhello\r\n"
+      "--b\r\nContent-Type: application/zip;\r\n name=\"Invoice.zip\"\r\nContent-Disposition: attachment\r\n\r\nUEsDBA==\r\n--b--\r\n";
+  mime::Message m = mime::parseMessage(raw);
+  content::SaMessageText text(raw, m);
+  auto hits = hitNames(*c, text);
+  CHECK(hits.count("PART_ZIP"));  // anchored: only matches the part's own value
+  CHECK(hits.count("PART_NAME_RAW"));
+  CHECK(hits.count("NO_PART_PDF"));
+  CHECK(hits.count("UNSET_DISPO"));  // the text part has no Content-Disposition
+  CHECK(c->find("BAD_MODIFIER")->support == Support::UnsupportedType);
+}
+
 TEST_CASE("Meta dependency cycles are refused with file and line", "[rules]") {
   ParsedRules parsed;
   compileText("meta A B\nmeta B A\nmeta C D_UNDEFINED\n", &parsed);
