@@ -77,6 +77,12 @@ bool hsAccepts(const std::string& pattern, unsigned flags) {
 // Bounded repeats above this many are relaxed for Hyperscan (see relaxBoundedRepeats).
 constexpr int kRepeatLimit = 32;
 
+// Hyperscan match callback: records the pattern id (SINGLEMATCH: once per scan).
+int collectMatch(unsigned id, unsigned long long, unsigned long long, unsigned, void* ctx) {
+  static_cast<std::vector<unsigned>*>(ctx)->push_back(id);
+  return 0;
+}
+
 size_t targetSlot(Target t) {
   return static_cast<size_t>(t);
 }
@@ -170,6 +176,8 @@ struct CompiledRules::Impl {
     std::optional<std::string> unset;
     std::vector<size_t> rules;
   };
+  // Hits per rule on a header value: scratch the caller owns, one slot per rule.
+  using ValueHits = std::vector<int>;
   struct Meta {
     size_t rule;
     MetaExpression expr;
@@ -186,6 +194,9 @@ struct CompiledRules::Impl {
   std::array<TargetDb, 5> dbs;
   std::vector<HeaderGroup> groups;
   std::vector<int> groupOf;
+  // What each header rule scores on the empty value, which is what most queries get (the
+  // header is absent): computed once here instead of scanned for every message.
+  std::vector<int> emptyValueHits;
   std::vector<Meta> metas;  // in evaluation order
   hs_scratch_t* prototype = nullptr;
   uint64_t generation = nextGeneration++;
@@ -209,7 +220,27 @@ struct CompiledRules::Impl {
 
   bool buildTarget(Target t, const std::string& cacheDir, std::string* error);
   void buildHeaderGroups();
-  void buildMetas();
+  // Runs the rules of header group `g` over one value, adding their hits to `hits` (rules
+  // already hit once and not counting `multiple` are skipped).
+  template <typename Confirm>
+  void matchHeaderValue(size_t g, std::string_view value, ValueHits& hits, Confirm& confirm) const {
+    const TargetDb& hdb = dbs[targetSlot(Target::Header)];
+    auto consider = [&](size_t i) {
+      if (groupOf[i] == static_cast<int>(g) && (!hits[i] || rules[i].multiple))
+        confirm(i, value, hits[i]);
+    };
+    if (hdb.db) {
+      hs_scratch_t* scratch = scratchCache().get(generation, prototype);
+      if (!scratch) return;
+      std::vector<unsigned> candidates;
+      hs_scan(hdb.db, value.empty() ? "" : value.data(), static_cast<unsigned>(value.size()), 0,
+              scratch, collectMatch, &candidates);
+      for (unsigned id : candidates) consider(hdb.ruleOfId[id]);
+    }
+    for (size_t i : hdb.fullOnly) consider(i);
+  }
+  void parseMetas();
+  void orderMetas();
   ScanResult scan(const MessageText& text, bool explain) const;
 };
 
@@ -355,33 +386,55 @@ void CompiledRules::Impl::buildHeaderGroups() {
   }
 }
 
-void CompiledRules::Impl::buildMetas() {
-  // Depth-first order so that every meta is evaluated after the metas it reads.
-  std::vector<int> state(rules.size(), 0);
-  std::vector<Meta> parsed(rules.size());
-  std::function<void(size_t)> visit = [&](size_t i) {
-    if (state[i]) return;
-    state[i] = 1;
-    for (std::ptrdiff_t d : parsed[i].deps)
-      if (d >= 0 && rules[static_cast<size_t>(d)].target == Target::Meta &&
-          paths[static_cast<size_t>(d)] != MatchPath::NotRun)
-        visit(static_cast<size_t>(d));
-    metas.push_back(std::move(parsed[i]));
-  };
+void CompiledRules::Impl::parseMetas() {
+  // Parsed once; the parser already refused metas that do not parse or form cycles.
   for (size_t i = 0; i < rules.size(); ++i) {
     if (rules[i].target != Target::Meta || rules[i].support != Support::Ok) continue;
+    Meta m{i, {}, {}};
     std::string err;
-    parsed[i].rule = i;
-    parsed[i].expr.parse(rules[i].metaExpr, &err);
-    for (const auto& n : parsed[i].expr.names()) {
+    m.expr.parse(rules[i].metaExpr, &err);
+    for (const auto& n : m.expr.names()) {
       auto it = byName.find(n);
-      parsed[i].deps.push_back(it == byName.end() ? -1 : static_cast<std::ptrdiff_t>(it->second));
+      m.deps.push_back(it == byName.end() ? -1 : static_cast<std::ptrdiff_t>(it->second));
+    }
+    metas.push_back(std::move(m));
+  }
+  // A meta over a rule that does not run (eval, unsupported, a regex no engine takes, or
+  // another such meta) cannot be trusted: it does not run either.
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (const Meta& m : metas) {
+      Rule& r = rules[m.rule];
+      if (r.support != Support::Ok) continue;
+      for (std::ptrdiff_t d : m.deps) {
+        if (d < 0 || rules[static_cast<size_t>(d)].support == Support::Ok) continue;
+        const Rule& dep = rules[static_cast<size_t>(d)];
+        r.support = Support::DependsOnUnsupported;
+        r.reason = "depends on " + dep.name + " (" +
+                   (dep.support == Support::Eval ? std::string("eval") : dep.reason) + ")";
+        paths[m.rule] = MatchPath::NotRun;
+        changed = true;
+        break;
+      }
     }
   }
-  for (size_t i = 0; i < rules.size(); ++i)
-    if (rules[i].target == Target::Meta && paths[i] != MatchPath::NotRun &&
-        rules[i].support == Support::Ok)
-      visit(i);
+}
+
+void CompiledRules::Impl::orderMetas() {
+  // Depth-first, so that every meta is evaluated after the metas it reads.
+  std::vector<size_t> slot(rules.size(), SIZE_MAX);
+  for (size_t k = 0; k < metas.size(); ++k) slot[metas[k].rule] = k;
+  std::vector<char> visited(metas.size(), 0);
+  std::vector<Meta> ordered;
+  std::function<void(size_t)> visit = [&](size_t k) {
+    if (visited[k]) return;
+    visited[k] = 1;
+    for (std::ptrdiff_t d : metas[k].deps)
+      if (d >= 0 && slot[static_cast<size_t>(d)] != SIZE_MAX) visit(slot[static_cast<size_t>(d)]);
+    if (paths[metas[k].rule] != MatchPath::NotRun) ordered.push_back(std::move(metas[k]));
+  };
+  for (size_t k = 0; k < metas.size(); ++k) visit(k);
+  metas = std::move(ordered);
 }
 
 ScanResult CompiledRules::Impl::scan(const MessageText& text, bool explain) const {
@@ -390,11 +443,6 @@ ScanResult CompiledRules::Impl::scan(const MessageText& text, bool explain) cons
   std::vector<std::string> excerpts(explain ? rules.size() : 0);
   hs_scratch_t* scratch = prototype ? scratchCache().get(generation, prototype) : nullptr;
   std::vector<unsigned> candidates;
-  auto onMatch = [](unsigned id, unsigned long long, unsigned long long, unsigned,
-                    void* ctx) -> int {
-    static_cast<std::vector<unsigned>*>(ctx)->push_back(id);
-    return 0;
-  };
 
   // One rule against one text it is a candidate in; `counter` receives the hits.
   auto confirm = [&](size_t i, std::string_view buf, int& counter) {
@@ -427,7 +475,7 @@ ScanResult CompiledRules::Impl::scan(const MessageText& text, bool explain) cons
       if (tdb.db && scratch) {
         candidates.clear();
         hs_scan(tdb.db, buf.empty() ? "" : buf.data(), static_cast<unsigned>(buf.size()), 0,
-                scratch, onMatch, &candidates);
+                scratch, collectMatch, &candidates);
         for (unsigned id : candidates) consider(tdb.ruleOfId[id]);
       }
       for (size_t i : tdb.fullOnly) consider(i);
@@ -439,54 +487,34 @@ ScanResult CompiledRules::Impl::scan(const MessageText& text, bool explain) cons
   scanBuffers(Target::Uri, text.uris(), 0);
   scanBuffers(Target::Full, std::array<std::string_view, 1>{text.full()}, 0);
 
-  // Headers: each distinct query once; an absent header reads as "" (SpamAssassin matches
+  // Headers: each distinct query once. An absent header reads as "" (SpamAssassin matches
   // undef that way) unless the rule gives [if-unset: text].
-  const TargetDb& hdb = dbs[targetSlot(Target::Header)];
   std::vector<int> local(rules.size(), 0);
   for (size_t g = 0; g < groups.size(); ++g) {
     const HeaderGroup& group = groups[g];
+    for (size_t i : group.rules) local[i] = 0;
+    bool present;
     if (group.query.anyPart) {
       // mimeheader: each part's value on its own; a match in any part counts.
-      for (size_t i : group.rules) local[i] = 0;
-      for (auto& partValue : text.mimeHeader(group.query)) {
-        std::string value = partValue ? *partValue : group.unset ? *group.unset : std::string();
-        if (hdb.db && scratch) {
-          candidates.clear();
-          hs_scan(hdb.db, value.empty() ? "" : value.data(), static_cast<unsigned>(value.size()), 0, scratch,
-                  onMatch, &candidates);
-          for (unsigned id : candidates) {
-            size_t i = hdb.ruleOfId[id];
-            if (groupOf[i] == static_cast<int>(g) && (!local[i] || rules[i].multiple)) confirm(i, value, local[i]);
-          }
-        }
-        for (size_t i : hdb.fullOnly)
-          if (groupOf[i] == static_cast<int>(g) && (!local[i] || rules[i].multiple)) confirm(i, value, local[i]);
-      }
-      for (size_t i : group.rules) counts[i] = rules[i].negate ? (local[i] == 0 ? 1 : 0) : local[i];
-      continue;
-    }
-    std::vector<std::string> values = text.header(group.query);
-    bool present = !values.empty();
-    std::string value;
-    if (present) {
-      // SpamAssassin joins instances with "" when they end in "\n", else with "\n".
-      const char* sep = values.front().ends_with('\n') ? "" : "\n";
-      for (size_t k = 0; k < values.size(); ++k) value += (k ? sep : "") + values[k];
-    } else if (group.unset) {
-      value = *group.unset;
-    }
-    for (size_t i : group.rules) local[i] = 0;
-    if (hdb.db && scratch) {
-      candidates.clear();
-      hs_scan(hdb.db, value.empty() ? "" : value.data(), static_cast<unsigned>(value.size()), 0,
-              scratch, onMatch, &candidates);
-      for (unsigned id : candidates) {
-        size_t i = hdb.ruleOfId[id];
-        if (groupOf[i] == static_cast<int>(g)) confirm(i, value, local[i]);
+      auto values = text.mimeHeader(group.query);
+      present = !values.empty();
+      for (const auto& v : values)
+        matchHeaderValue(g, v ? *v : group.unset.value_or(""), local, confirm);
+    } else {
+      std::vector<std::string> values = text.header(group.query);
+      present = !values.empty();
+      if (present) {
+        // SpamAssassin joins instances with "" when they end in "\n", else with "\n".
+        const char* sep = values.front().ends_with('\n') ? "" : "\n";
+        std::string value;
+        for (size_t k = 0; k < values.size(); ++k) value += (k ? sep : "") + values[k];
+        matchHeaderValue(g, value, local, confirm);
+      } else if (group.unset) {
+        matchHeaderValue(g, *group.unset, local, confirm);
+      } else {
+        for (size_t i : group.rules) local[i] = emptyValueHits[i];
       }
     }
-    for (size_t i : hdb.fullOnly)
-      if (groupOf[i] == static_cast<int>(g)) confirm(i, value, local[i]);
     for (size_t i : group.rules) {
       const Rule& r = rules[i];
       if (r.existsTest)
@@ -563,29 +591,21 @@ std::shared_ptr<const CompiledRules> CompiledRules::compile(ParsedRules parsed,
       return nullptr;
     }
   }
-  // A meta whose dependency failed to compile above cannot be trusted either.
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (size_t i = 0; i < n; ++i) {
-      Rule& r = im.rules[i];
-      if (r.target != Target::Meta || r.support != Support::Ok) continue;
-      MetaExpression e;
-      std::string err;
-      e.parse(r.metaExpr, &err);
-      for (const auto& d : e.names()) {
-        auto it = im.byName.find(d);
-        if (it != im.byName.end() && im.rules[it->second].support != Support::Ok) {
-          r.support = Support::DependsOnUnsupported;
-          r.reason = "depends on " + d + " (" + im.rules[it->second].reason + ")";
-          im.paths[i] = MatchPath::NotRun;
-          changed = true;
-          break;
-        }
-      }
-    }
-  }
+  im.parseMetas();
+  im.orderMetas();
   im.buildHeaderGroups();
-  im.buildMetas();
+  // The empty value, scanned once for every header rule (the group does not matter: each
+  // rule is confirmed against its own group's value).
+  im.emptyValueHits.assign(n, 0);
+  auto confirmEmpty = [&im](size_t i, std::string_view value, int& counter) {
+    const Rule& r = im.rules[i];
+    if (!r.multiple)
+      counter = im.paths[i] == MatchPath::Direct || im.full[i]->search(value) ? 1 : 0;
+    else
+      counter += im.full[i]->count(value, r.maxHits);
+  };
+  for (size_t g = 0; g < im.groups.size(); ++g)
+    im.matchHeaderValue(g, "", im.emptyValueHits, confirmEmpty);
 
   CompileReport& rep = im.report;
   for (size_t i = 0; i < n; ++i) {

@@ -640,46 +640,28 @@ struct RuleFileParser::Impl {
       }
       deps[r.name] = m.names();
     }
-    // Cycles, then unsupported dependencies, transitively.
-    std::unordered_map<std::string, int> state;  // 1 visiting, 2 done
-    std::function<bool(const std::string&)> cyclic = [&](const std::string& name) -> bool {
+    // A meta that depends, directly or not, on a cycle can never be evaluated. One depth-
+    // first pass; metas over unsupported rules are the compiler's business (it also knows
+    // which regexes no engine takes).
+    enum : char { Unseen, Visiting, Acyclic, Cyclic };
+    std::unordered_map<std::string, char> state;
+    std::function<bool(const std::string&)> reachesCycle = [&](const std::string& name) -> bool {
       auto it = deps.find(name);
       if (it == deps.end()) return false;
-      int& s = state[name];
-      if (s == 1) return true;
-      if (s == 2) return false;
-      s = 1;
+      char& s = state[name];
+      if (s == Visiting) return true;
+      if (s != Unseen) return s == Cyclic;
+      s = Visiting;
       bool found = false;
-      for (const auto& d : it->second) found = found || cyclic(d);
-      state[name] = 2;
+      for (const auto& d : it->second) found = reachesCycle(d) || found;
+      state[name] = found ? Cyclic : Acyclic;
       return found;
     };
     for (auto& r : out.rules) {
-      if (!deps.count(r.name)) continue;
-      state.clear();
-      if (cyclic(r.name)) {
+      if (deps.count(r.name) && reachesCycle(r.name)) {
         r.support = Support::BadMeta;
         r.reason = "meta rules depend on each other in a cycle";
         out.errors.push_back({r.file, r.line, "meta " + r.name + ": dependency cycle"});
-      }
-    }
-    bool changed = true;
-    while (changed) {
-      changed = false;
-      for (auto& r : out.rules) {
-        if (r.target != Target::Meta || r.support != Support::Ok) continue;
-        for (const auto& d : deps[r.name]) {
-          auto it = index.find(d);
-          if (it == index.end()) continue;
-          const Rule& dep = out.rules[it->second];
-          if (dep.support != Support::Ok) {
-            r.support = Support::DependsOnUnsupported;
-            r.reason = "depends on " + dep.name + " (" +
-                       (dep.support == Support::Eval ? "eval" : dep.reason) + ")";
-            changed = true;
-            break;
-          }
-        }
       }
     }
   }
