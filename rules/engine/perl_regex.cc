@@ -20,37 +20,75 @@ char closingDelimiter(char open) {
   }
 }
 
+// A pattern read piece by piece the way a regex parser sees it: an escape is two bytes, a
+// character class `[...]` one piece (a leading ']' and `[:name:]` inside do not end it),
+// every other byte a piece of its own. Every rewrite below walks patterns with this, so none
+// of them can disagree about where a class ends.
+class PatternCursor {
+ public:
+  enum class Piece { Escape, Class, Char };
+  explicit PatternCursor(std::string_view p) : p_(p) {}
+
+  bool next() {
+    pos_ = end_;
+    if (pos_ >= p_.size()) return false;
+    size_t i = pos_;
+    if (p_[i] == '\\' && i + 1 < p_.size()) {
+      piece_ = Piece::Escape;
+      end_ = i + 2;
+    } else if (p_[i] == '[') {
+      piece_ = Piece::Class;
+      ++i;
+      if (i < p_.size() && p_[i] == '^') ++i;
+      if (i < p_.size() && p_[i] == ']') ++i;
+      while (i < p_.size() && p_[i] != ']') {
+        if (p_[i] == '\\' && i + 1 < p_.size()) {
+          i += 2;
+        } else if (p_[i] == '[' && i + 1 < p_.size() && p_[i + 1] == ':') {
+          size_t close = p_.find(":]", i + 2);
+          i = close == std::string_view::npos ? i + 1 : close + 2;
+        } else {
+          ++i;
+        }
+      }
+      end_ = i < p_.size() ? i + 1 : i;
+    } else {
+      piece_ = Piece::Char;
+      end_ = i + 1;
+    }
+    return true;
+  }
+  Piece piece() const { return piece_; }
+  std::string_view text() const { return p_.substr(pos_, end_ - pos_); }
+  char ch() const { return p_[pos_]; }  // the (first) byte of the piece
+  size_t pos() const { return pos_; }
+  // Continues after `pos` (the end of the pattern when npos).
+  void skipTo(size_t pos) { end_ = pos == std::string_view::npos ? p_.size() : pos; }
+
+ private:
+  std::string_view p_;
+  size_t pos_ = 0, end_ = 0;
+  Piece piece_ = Piece::Char;
+};
+using Piece = PatternCursor::Piece;
+
+bool oneOf(std::string_view set, char c) {
+  return set.find(c) != std::string_view::npos;
+}
+
 // Perl's /x: unescaped white space and #-comments outside character classes are not part of
 // the pattern.
 std::string stripExtended(std::string_view p) {
   std::string out;
-  bool inClass = false;
-  for (size_t i = 0; i < p.size(); ++i) {
-    char c = p[i];
-    if (c == '\\' && i + 1 < p.size()) {
-      out += c;
-      out += p[++i];
-      continue;
+  for (PatternCursor c(p); c.next();) {
+    if (c.piece() == Piece::Char) {
+      if (c.ch() == '#') {
+        c.skipTo(p.find('\n', c.pos()));
+        continue;
+      }
+      if (oneOf(" \t\n\r\f\v", c.ch())) continue;
     }
-    if (inClass) {
-      if (c == ']') inClass = false;
-      out += c;
-      continue;
-    }
-    if (c == '[') {
-      inClass = true;
-      out += c;
-      // A ']' right after '[' or '[^' is literal.
-      if (i + 1 < p.size() && p[i + 1] == '^') out += p[++i];
-      if (i + 1 < p.size() && p[i + 1] == ']') out += p[++i];
-      continue;
-    }
-    if (c == '#') {
-      while (i < p.size() && p[i] != '\n') ++i;
-      continue;
-    }
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') continue;
-    out += c;
+    out += c.text();
   }
   return out;
 }
@@ -133,131 +171,90 @@ void applyExtended(PerlRegex& re) {
 }
 
 bool needsBacktracking(std::string_view p) {
-  bool inClass = false;
-  for (size_t i = 0; i < p.size(); ++i) {
-    char c = p[i];
-    if (c == '\\' && i + 1 < p.size()) {
-      char n = p[++i];
-      if (inClass) continue;
+  bool afterQuantifier = false;  // the previous piece was an unescaped * + ? or }
+  for (PatternCursor c(p); c.next();) {
+    if (c.piece() == Piece::Escape) {
+      char n = c.text()[1];
       if ((n >= '1' && n <= '9') || n == 'g' || n == 'k' || n == 'G' || n == 'K') return true;
-      continue;
+    } else if (c.piece() == Piece::Char) {
+      std::string_view rest = p.substr(c.pos());
+      if (rest.size() > 2 && rest[0] == '(' && rest[1] == '?') {
+        char k = rest[2];
+        if (oneOf("=!>({R|&+0123456789", k)) return true;
+        if (k == '<' && rest.size() > 3 && (rest[3] == '=' || rest[3] == '!')) return true;
+      }
+      if (c.ch() == '+' && afterQuantifier) return true;  // possessive: *+ ++ ?+ }+
     }
-    if (inClass) {
-      if (c == ']') inClass = false;
-      continue;
-    }
-    if (c == '[') {
-      inClass = true;
-      if (i + 1 < p.size() && p[i + 1] == '^') ++i;
-      if (i + 1 < p.size() && p[i + 1] == ']') ++i;
-      continue;
-    }
-    if (c == '(' && i + 2 < p.size() && p[i + 1] == '?') {
-      char k = p[i + 2];
-      if (k == '=' || k == '!' || k == '>' || k == '(' || k == '{' || k == 'R' || k == '|' ||
-          k == '&' || k == '+' || (k >= '0' && k <= '9'))
-        return true;
-      if (k == '<' && i + 3 < p.size() && (p[i + 3] == '=' || p[i + 3] == '!')) return true;
-    }
-    // Possessive quantifiers: *+ ++ ?+ }+
-    if (c == '+' && i > 0 &&
-        (p[i - 1] == '*' || p[i - 1] == '+' || p[i - 1] == '?' || p[i - 1] == '}')) {
-      // `a++` is possessive only when the first '+' is itself a quantifier, i.e. not escaped.
-      if (!(i >= 2 && p[i - 2] == '\\')) return true;
-    }
+    afterQuantifier = c.piece() == Piece::Char && oneOf("*+?}", c.ch());
   }
   return false;
 }
 
 bool relaxBoundedRepeats(const std::string& p, int limit, std::string* out) {
   std::string body;
-  bool inClass = false, changed = false;
-  for (size_t i = 0; i < p.size(); ++i) {
-    char c = p[i];
-    if (c == '\\' && i + 1 < p.size()) {
-      body += c;
-      body += p[++i];
-      continue;
-    }
-    if (inClass) {
-      if (c == ']') inClass = false;
-      body += c;
-      continue;
-    }
-    if (c == '[') {
-      inClass = true;
-      body += c;
-      if (i + 1 < p.size() && p[i + 1] == '^') body += p[++i];
-      if (i + 1 < p.size() && p[i + 1] == ']') body += p[++i];
-      continue;
-    }
-    if (c == '{' && i > 0) {
+  bool changed = false;
+  for (PatternCursor c(p); c.next();) {
+    if (c.piece() == Piece::Char && c.ch() == '{' && c.pos() > 0) {
       // {m}, {m,} or {m,n}: anything else is a literal brace.
-      size_t j = i + 1;
+      size_t j = c.pos() + 1;
+      auto number = [&](long* v) {
+        bool any = false;
+        for (*v = 0; j < p.size() && std::isdigit(static_cast<unsigned char>(p[j])); any = true)
+          *v = *v * 10 + (p[j++] - '0');
+        return any;
+      };
       long m = 0, n = -1;
-      bool digits = false;
-      while (j < p.size() && std::isdigit(static_cast<unsigned char>(p[j])))
-        m = m * 10 + (p[j++] - '0'), digits = true;
-      bool comma = j < p.size() && p[j] == ',';
-      if (comma) {
+      bool digits = number(&m);
+      if (j < p.size() && p[j] == ',') {
         ++j;
-        if (j < p.size() && std::isdigit(static_cast<unsigned char>(p[j]))) {
-          n = 0;
-          while (j < p.size() && std::isdigit(static_cast<unsigned char>(p[j])))
-            n = n * 10 + (p[j++] - '0');
-        }
+        if (!number(&n)) n = -1;
       } else {
         n = m;
       }
       if (digits && j < p.size() && p[j] == '}' && (n > limit || m > limit)) {
         long lower = m < limit ? m : limit;
-        body += lower == 0 ? "{0,}" : "{" + std::to_string(lower) + ",}";
+        body += "{" + std::to_string(lower) + ",}";
         changed = true;
-        i = j;
+        c.skipTo(j + 1);
         continue;
       }
     }
-    body += c;
+    body += c.text();
   }
   if (changed) *out = body;
   return changed;
 }
 
 bool rewriteForRe2(const PerlRegex& re, std::string* out) {
+  // Escapes whose meaning differs between Perl and RE2, or that RE2 lacks.
+  auto differs = [](char n) { return oneOf("vhVHRXNecoZlLuU", n); };
   std::string body;
-  const std::string& p = re.pattern;
-  bool inClass = false;
-  for (size_t i = 0; i < p.size(); ++i) {
-    char c = p[i];
-    if (c == '\\' && i + 1 < p.size()) {
-      char n = p[++i];
-      // Escapes whose meaning differs between Perl and RE2 (or that RE2 lacks).
-      if (n == 'v' || n == 'h' || n == 'V' || n == 'H' || n == 'R' || n == 'X' || n == 'N' ||
-          n == 'e' || n == 'c' || n == 'o' || n == 'Z' || n == 'l' || n == 'u' || n == 'L' ||
-          n == 'U' || (n == '0' && !inClass))
-        return false;
-      body += c;
-      body += n;
-      continue;
+  for (PatternCursor c(re.pattern); c.next();) {
+    std::string_view t = c.text();
+    switch (c.piece()) {
+      case Piece::Escape:
+        if (differs(t[1]) || t[1] == '0') return false;
+        body += t;
+        break;
+      case Piece::Class: {
+        for (size_t k = 0; k + 1 < t.size(); ++k)
+          if (t[k] == '\\' && differs(t[++k])) return false;
+        // A ']' first in the class is literal in Perl; RE2 wants it escaped.
+        size_t lead = t.size() > 1 && t[1] == '^' ? 2 : 1;
+        if (t.size() > lead && t[lead] == ']')
+          body += std::string(t.substr(0, lead)) + "\\" + std::string(t.substr(lead));
+        else
+          body += t;
+        break;
+      }
+      case Piece::Char:
+        // Perl's `$` without /m also matches before a final newline; RE2's only at the end.
+        if (c.ch() == '$' && !re.multiline)
+          body += "(?:\\n?\\z)";
+        else
+          body += t;
+        break;
     }
-    if (inClass) {
-      if (c == ']') inClass = false;
-      body += c;
-      continue;
-    }
-    if (c == '[') {
-      inClass = true;
-      body += c;
-      if (i + 1 < p.size() && p[i + 1] == '^') body += p[++i];
-      if (i + 1 < p.size() && p[i + 1] == ']') body += "\\]", ++i;
-      continue;
-    }
-    // Perl's `$` without /m also matches before a final newline; RE2's only at the very end.
-    if (c == '$' && !re.multiline) {
-      body += "(?:\\n?\\z)";
-      continue;
-    }
-    body += c;
   }
   std::string flags;
   if (re.caseless) flags += 'i';

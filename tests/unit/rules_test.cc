@@ -64,7 +64,10 @@ TEST_CASE("Perl regex literals: delimiters, flags, escapes, /x", "[rules]") {
   CHECK(r.regex.pattern == "abc");
   r = parsePerlRegex("/[ #]x/x");
   applyExtended(r.regex);
-  CHECK(r.regex.pattern == "[ #]x");  // blanks inside a class stay
+  CHECK(r.regex.pattern == "[ #]x");        // blanks inside a class stay
+  r = parsePerlRegex("/[[:space:]#] x/x");  // a POSIX class does not end the class
+  applyExtended(r.regex);
+  CHECK(r.regex.pattern == "[[:space:]#]x");
   CHECK(parsePerlRegex("/unclosed").error.find("not closed") != std::string::npos);
   CHECK(parsePerlRegex("/a/q").error.find("unknown regex flag") != std::string::npos);
   CHECK(parsePerlRegex("foo").error.find("expected a regex") != std::string::npos);
@@ -79,6 +82,14 @@ TEST_CASE("Constructs that need a backtracking engine are recognised", "[rules]"
   CHECK_FALSE(needsBacktracking("a+b*c?(?:d|e){2,3}"));
   CHECK_FALSE(needsBacktracking("[(?!]x"));
   CHECK_FALSE(needsBacktracking("\\+\\+"));
+  CHECK_FALSE(needsBacktracking("[[:alpha:](?!]x"));
+  CHECK(needsBacktracking("a?+b"));
+  std::string re2;
+  REQUIRE(rewriteForRe2({"[[:alpha:]$]$", false, false, false, false}, &re2));
+  CHECK(re2 == "[[:alpha:]$](?:\\n?\\z)");  // only the anchor is rewritten
+  REQUIRE(rewriteForRe2({"[]a]b$", false, false, true, false}, &re2));
+  CHECK(re2 == "(?m)[\\]a]b$");
+  CHECK_FALSE(rewriteForRe2({"a\\vb", false, false, false, false}, &re2));
   std::string out;
   CHECK(relaxBoundedRepeats("[^>]{0,2048}x\\d{1,3}a{40,50}", 32, &out));
   CHECK(out == "[^>]{0,}x\\d{1,3}a{32,}");
@@ -265,7 +276,8 @@ TEST_CASE("mimeheader rules test every MIME part on its own", "[rules]") {
   std::string raw =
       "From: a@example.com\r\nSubject: s\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
       "--b\r\nContent-Type: text/plain\r\n\r\nhello\r\n"
-      "--b\r\nContent-Type: application/zip;\r\n name=\"Invoice.zip\"\r\nContent-Disposition: attachment\r\n\r\nUEsDBA==\r\n--b--\r\n";
+      "--b\r\nContent-Type: application/zip;\r\n name=\"Invoice.zip\"\r\nContent-Disposition: "
+      "attachment\r\n\r\nUEsDBA==\r\n--b--\r\n";
   mime::Message m = mime::parseMessage(raw);
   content::SaMessageText text(raw, m);
   auto hits = hitNames(*c, text);
