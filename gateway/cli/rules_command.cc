@@ -20,52 +20,42 @@ void usage() {
 
 void printReport(const rules::CompiledRules& compiled, bool verbose) {
   const auto& rep = compiled.report();
-  std::printf("%-8s %8s %10s %10s %12s %6s %9s %6s %12s %8s %11s\n", "type", "defined", "hyperscan",
-              "prefilter", "full-engine", "meta", "disabled", "eval", "unsupported", "invalid",
-              "needs-unsup");
+  std::printf("%-8s %8s %10s %10s %12s %6s %9s %6s %12s %8s %11s %7s\n", "type", "defined",
+              "hyperscan", "prefilter", "full-engine", "meta", "disabled", "eval", "unsupported",
+              "invalid", "needs-unsup", "exists");
+  auto row = [](const char* name, const rules::TargetCounts& c) {
+    std::printf("%-8s %8d %10d %10d %12d %6d %9d %6d %12d %8d %11d %7d\n", name, c.defined,
+                c.direct, c.prefilter, c.fullOnly, c.meta, c.disabled, c.eval, c.unsupported,
+                c.invalid, c.dependsOnUnsupported, c.exists);
+  };
   rules::TargetCounts total;
   for (int t = 0; t < rules::kTargetCount; ++t) {
     const auto& c = rep.byTarget[static_cast<size_t>(t)];
-    std::printf("%-8s %8d %10d %10d %12d %6d %9d %6d %12d %8d %11d\n",
-                rules::targetName(static_cast<rules::Target>(t)), c.defined, c.direct, c.prefilter,
-                c.fullOnly, c.meta, c.disabled, c.eval, c.unsupported, c.invalid,
-                c.dependsOnUnsupported);
-    total.defined += c.defined;
-    total.direct += c.direct;
-    total.prefilter += c.prefilter;
-    total.fullOnly += c.fullOnly;
-    total.meta += c.meta;
-    total.disabled += c.disabled;
-    total.eval += c.eval;
-    total.unsupported += c.unsupported;
-    total.invalid += c.invalid;
-    total.dependsOnUnsupported += c.dependsOnUnsupported;
+    row(rules::targetName(static_cast<rules::Target>(t)), c);
+    total += c;
   }
-  std::printf("%-8s %8d %10d %10d %12d %6d %9d %6d %12d %8d %11d\n", "total", total.defined,
-              total.direct, total.prefilter, total.fullOnly, total.meta, total.disabled, total.eval,
-              total.unsupported, total.invalid, total.dependsOnUnsupported);
+  row("total", total);
   std::printf(
-      "(disabled: score 0 in score set %d, not run, as in SpamAssassin; needs-unsup: a meta over a "
-      "rule "
-      "that does not run)\n",
+      "(disabled: score 0 in score set %d, not run, as in SpamAssassin; needs-unsup: a meta "
+      "over a rule that does not run; exists: header presence tests)\n",
       compiled.scoreSet());
 
-  // The unsupported list: every reason once with its rules; eval rules summed by function.
+  // The unsupported list: every reason once with its rules; eval rules counted by rule type.
   std::map<std::string, std::vector<const rules::SkippedRule*>> byReason;
-  std::map<std::string, int> evalFunctions;
+  std::map<std::string, int> evalByKind;
   for (const auto& s : rep.skipped) {
     const rules::Rule* r = compiled.find(s.name);
     if (r && r->support == rules::Support::Eval) {
-      ++evalFunctions[s.kind];
+      ++evalByKind[s.kind];
       continue;
     }
     std::string key = s.reason;
     if (key.rfind("depends on", 0) == 0) key = "meta over a rule that does not run";
     byReason[key].push_back(&s);
   }
-  if (!evalFunctions.empty()) {
+  if (!evalByKind.empty()) {
     std::printf("\nunsupported: eval: rules (SpamAssassin Perl code):");
-    for (const auto& [kind, n] : evalFunctions) std::printf(" %s %d", kind.c_str(), n);
+    for (const auto& [kind, n] : evalByKind) std::printf(" %s %d", kind.c_str(), n);
     std::printf("\n");
   }
   for (const auto& [reason, list] : byReason) {

@@ -619,7 +619,7 @@ std::shared_ptr<const CompiledRules> CompiledRules::compile(ParsedRules parsed,
           continue;
         }
         if (r.target == Target::Meta || r.existsTest) {
-          ++(r.target == Target::Meta ? c.meta : c.direct);
+          ++(r.target == Target::Meta ? c.meta : c.exists);
           continue;
         }
         if (im.paths[i] == MatchPath::Direct) ++c.direct;

@@ -25,9 +25,18 @@ const char* matchPathName(MatchPath p);
 
 struct TargetCounts {
   int defined = 0;                                        // rules of this type in the files
-  int direct = 0, prefilter = 0, fullOnly = 0, meta = 0;  // rules that run
+  int direct = 0, prefilter = 0, fullOnly = 0, meta = 0;  // regex rules and metas that run
+  int exists = 0;    // `exists:` header tests that run (no regex)
   int disabled = 0;  // score 0 in the chosen score set: SpamAssassin does not run them
   int eval = 0, unsupported = 0, invalid = 0, dependsOnUnsupported = 0;
+
+  TargetCounts& operator+=(const TargetCounts& o) {
+    defined += o.defined, direct += o.direct, prefilter += o.prefilter, fullOnly += o.fullOnly;
+    meta += o.meta, exists += o.exists, disabled += o.disabled, eval += o.eval;
+    unsupported += o.unsupported, invalid += o.invalid,
+        dependsOnUnsupported += o.dependsOnUnsupported;
+    return *this;
+  }
 };
 
 struct SkippedRule {

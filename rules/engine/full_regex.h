@@ -4,8 +4,8 @@
 // Why two engines: RE2 runs in time linear in the input whatever the pattern, so hostile
 // mail cannot make a rule backtrack for seconds; it is used for every pattern it can express
 // with Perl's meaning. Look-around, back-references, atomic groups and possessive quantifiers
-// (about 1 in 20 stock SpamAssassin regexes) need a backtracking engine: PCRE2 is the one
-// closest to Perl's syntax and semantics, and runs them with a match limit so a pathological
+// (175 of the 1,358 stock SpamAssassin regexes that run) need a backtracking engine: PCRE2 is the
+// one closest to Perl's syntax and semantics, and runs them with a match limit so a pathological
 // pattern gives up (as no match) instead of stalling the worker.
 #pragma once
 #include <memory>
