@@ -4,13 +4,13 @@
 
 #include <algorithm>
 #include <cctype>
-#include <functional>
 #include <regex>
 #include <set>
 
 #include "gateway/mime/charset.h"
 #include "gateway/mime/headers.h"
 #include "gateway/mime/html.h"
+#include "gateway/mime/transfer_decoding.h"
 
 namespace portcullis::content {
 namespace {
@@ -94,29 +94,14 @@ std::string decodedValue(const mime::Header& h) {
   return (noEncodedWordDecoding(h.name) ? h.value : h.decoded) + "\n";
 }
 
-void walkLeaves(const mime::Part& p, std::vector<const mime::Part*>& out) {
-  if (p.children.empty()) {
-    out.push_back(&p);
-    return;
-  }
-  for (const auto& c : p.children) walkLeaves(c, out);
+// Every part, containers included, in document order (Message::find_parts(qr/./)).
+void walkParts(const mime::Part& p, std::vector<const mime::Part*>& out) {
+  out.push_back(&p);
+  for (const auto& c : p.children) walkParts(c, out);
 }
 
 std::string trimmed(std::string_view s) {
-  while (!s.empty() &&
-         (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))
-    s.remove_prefix(1);
-  while (!s.empty() &&
-         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
-    s.remove_suffix(1);
-  return std::string(s);
-}
-
-int hexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
+  return std::string(mime::trim(s));
 }
 
 bool localChar(char c) {
@@ -172,8 +157,9 @@ std::vector<std::string> canonicalUris(std::string_view input) {
     if (n.find('%') != std::string::npos) {  // %XX decoded
       std::string d;
       for (size_t i = 0; i < n.size(); ++i) {
-        if (n[i] == '%' && i + 2 < n.size() && hexValue(n[i + 1]) >= 0 && hexValue(n[i + 2]) >= 0) {
-          d += static_cast<char>(hexValue(n[i + 1]) * 16 + hexValue(n[i + 2]));
+        if (n[i] == '%' && i + 2 < n.size() && mime::hexValue(n[i + 1]) >= 0 &&
+            mime::hexValue(n[i + 2]) >= 0) {
+          d += static_cast<char>(mime::hexValue(n[i + 1]) * 16 + mime::hexValue(n[i + 2]));
           i += 2;
         } else {
           d += n[i];
@@ -353,8 +339,10 @@ std::vector<HeaderAddress> parseHeaderAddresses(std::string_view v) {
 SaMessageText::SaMessageText(std::string_view raw, const mime::Message& message,
                              std::optional<std::string> envelopeFrom)
     : raw_(raw), message_(message), envelopeFrom_(std::move(envelopeFrom)) {
+  walkParts(message.root, parts_);
   std::vector<const mime::Part*> leaves;
-  walkLeaves(message.root, leaves);
+  for (const mime::Part* p : parts_)
+    if (p->children.empty()) leaves.push_back(p);
 
   // body: Subject first, then each text/plain and text/html leaf rendered.
   std::string text;
@@ -404,27 +392,24 @@ SaMessageText::SaMessageText(std::string_view raw, const mime::Message& message,
   for (auto& address : bareEmailAddresses(text)) addUri("mailto:" + address);
 }
 
-std::vector<std::optional<std::string>> SaMessageText::mimeHeader(const rules::HeaderQuery& q) const {
-  // Every part, containers included, in document order (Message::find_parts(qr/./)).
-  std::vector<const mime::Part*> parts;
-  std::function<void(const mime::Part&)> walk = [&](const mime::Part& p) {
-    parts.push_back(&p);
-    for (const auto& c : p.children) walk(c);
-  };
-  walk(message_.root);
+std::vector<std::optional<std::string>> SaMessageText::mimeHeader(
+    const rules::HeaderQuery& q) const {
   std::vector<std::optional<std::string>> out;
-  for (const mime::Part* p : parts) {
+  for (const mime::Part* p : parts_) {
     if (q.name == "ALL") {
       std::string all;
-      for (const auto& h : p->headers) all += h.name + ": " + (q.raw ? rawValue(h) : decodedValue(h));
+      for (const auto& h : p->headers)
+        all += h.name + ": " + (q.raw ? rawValue(h) : decodedValue(h));
       out.emplace_back(all.empty() ? std::nullopt : std::optional<std::string>(all));
       continue;
     }
     const mime::Header* last = nullptr;
     for (const auto& h : p->headers)
       if (mime::iequals(h.name, q.name)) last = &h;
-    if (!last) out.emplace_back(std::nullopt);
-    else out.emplace_back(q.raw ? rawValue(*last) : decodedValue(*last));
+    if (!last)
+      out.emplace_back(std::nullopt);
+    else
+      out.emplace_back(q.raw ? rawValue(*last) : decodedValue(*last));
   }
   return out;
 }

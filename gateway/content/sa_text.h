@@ -20,7 +20,8 @@ class SaMessageText final : public rules::MessageText {
                 std::optional<std::string> envelopeFrom = std::nullopt);
 
   std::vector<std::string> header(const rules::HeaderQuery& query) const override;
-  std::vector<std::optional<std::string>> mimeHeader(const rules::HeaderQuery& query) const override;
+  std::vector<std::optional<std::string>> mimeHeader(
+      const rules::HeaderQuery& query) const override;
   const std::vector<std::string>& body() const override { return body_; }
   size_t bodySubjectLines() const override { return subjectLines_; }
   const std::vector<std::string>& rawBody() const override { return rawBody_; }
@@ -31,6 +32,7 @@ class SaMessageText final : public rules::MessageText {
   std::string_view raw_;
   const mime::Message& message_;
   std::optional<std::string> envelopeFrom_;
+  std::vector<const mime::Part*> parts_;  // every part, containers included, document order
   std::vector<std::string> body_, rawBody_, uris_;
   size_t subjectLines_ = 1;
 };

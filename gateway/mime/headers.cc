@@ -21,8 +21,6 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-namespace {
-
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))
     s.remove_prefix(1);
@@ -30,6 +28,8 @@ std::string_view trim(std::string_view s) {
     s.remove_suffix(1);
   return s;
 }
+
+namespace {
 
 std::string unfold(std::string_view raw) {
   std::string out;

@@ -28,6 +28,8 @@ HeaderSection parseHeaderSection(std::string_view text);
 std::string decodeEncodedWords(std::string_view value, bool* malformed = nullptr);
 
 bool iequals(std::string_view a, std::string_view b);
+// Without leading and trailing blanks, CR and LF.
+std::string_view trim(std::string_view s);
 std::string lower(std::string_view s);
 
 }  // namespace portcullis::mime

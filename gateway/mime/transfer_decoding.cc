@@ -14,13 +14,14 @@ constexpr std::array<int8_t, 256> makeTable() {
 }
 constexpr auto kBase64 = makeTable();
 
+}  // namespace
+
 int hexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;  // lower case is not canonical but common
   return -1;
 }
-}  // namespace
 
 Decoded decodeBase64(std::string_view in) {
   Decoded out;

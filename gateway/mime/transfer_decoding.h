@@ -14,5 +14,7 @@ struct Decoded {
 Decoded decodeBase64(std::string_view in);
 // `header` selects the RFC 2047 "Q" variant, where '_' is a space.
 Decoded decodeQuotedPrintable(std::string_view in, bool header = false);
+// The value of a hex digit, -1 for anything else.
+int hexValue(char c);
 
 }  // namespace portcullis::mime
