@@ -229,10 +229,10 @@ struct CompiledRules::Impl {
       if (groupOf[i] == static_cast<int>(g) && (!hits[i] || rules[i].multiple))
         confirm(i, value, hits[i]);
     };
-    if (hdb.db) {
-      hs_scratch_t* scratch = scratchCache().get(generation, prototype);
-      if (!scratch) return;
-      std::vector<unsigned> candidates;
+    hs_scratch_t* scratch = hdb.db ? scratchCache().get(generation, prototype) : nullptr;
+    if (scratch) {
+      thread_local std::vector<unsigned> candidates;  // reused: hundreds of values per message
+      candidates.clear();
       hs_scan(hdb.db, value.empty() ? "" : value.data(), static_cast<unsigned>(value.size()), 0,
               scratch, collectMatch, &candidates);
       for (unsigned id : candidates) consider(hdb.ruleOfId[id]);
