@@ -5,6 +5,7 @@
 
 #include "gateway/cli/rules_command.h"
 #include "gateway/cli/scan.h"
+#include "gateway/cli/spf_command.h"
 #include "gateway/config/snapshot.h"
 #include "gateway/core/log.h"
 #include "gateway/proxy/server.h"
@@ -23,6 +24,7 @@ const char* kUsage =
     "       portcullis scan [--config FILE] [-o key=value]... [--json] [--client-ip IP] [--helo NAME]\n"
     "                       [--mail-from ADDR] [--rcpt ADDR]... FILE...|-\n"
     "       portcullis rules lint|test [--score-set N] [--cache DIR] [--verbose] FILE|DIR...\n"
+    "       portcullis spf [--config FILE] [-o key=value]... --ip IP [--helo NAME] [--mail-from ADDR]\n"
     "       portcullis version\n";
 
 struct Common {
@@ -100,6 +102,7 @@ int main(int argc, char** argv) {
     if (cmd == "check-config") return checkConfigCommand(args);
     if (cmd == "scan") return cli::scanCommand(args);
     if (cmd == "rules") return cli::rulesCommand(args);
+    if (cmd == "spf") return cli::spfCommand(args);
     if (cmd == "version" || cmd == "--version") {
       std::cout << "portcullis " << PORTCULLIS_VERSION << "\n";
       return 0;

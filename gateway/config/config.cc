@@ -153,7 +153,8 @@ std::optional<ListenAddress> parseListen(const std::string& s, std::string* why)
 
 void interpret(Reader& r, const toml::table& root, Config& c) {
   r.checkKeys(root, "", {"listen", "hostname", "downstream", "relay_domains", "workers", "log_level",
-                         "smtp", "relay", "client_access", "mime", "rules", "verdict", "policy"});
+                         "smtp", "relay", "client_access", "mime", "rules", "dns", "auth", "verdict",
+                         "policy"});
   if (root.get("listen")) {
     c.listen.clear();
     for (const auto& s : r.strings(root, "listen")) {
@@ -263,6 +264,28 @@ void interpret(Reader& r, const toml::table& root, Config& c) {
     r.str(*t, "cache_dir", c.rules.cacheDir, w);
   } else if (root.get("rules")) {
     r.error(root.get("rules"), "'rules' must be a table");
+  }
+
+  if (const toml::table* t = root["dns"].as_table()) {
+    const char* w = "dns.";
+    r.checkKeys(*t, w, {"servers", "timeout", "attempts", "cache_entries", "max_ttl", "max_negative_ttl"});
+    if (t->get("servers")) {
+      c.dns.servers = r.strings(*t, "servers", w);
+      for (const auto& s : c.dns.servers) {
+        std::string why;
+        if (!dns::validServer(s, &why)) r.error(t->get("servers"), "dns.servers: " + why);
+      }
+    }
+    r.seconds(*t, "timeout", c.dns.timeout, w);
+    r.integer(*t, "attempts", c.dns.attempts, 1, 10, w);
+    r.integer(*t, "cache_entries", c.dns.cacheEntries, 0, 100'000'000, w);
+    int64_t maxTtl = c.dns.maxTtl.count(), maxNeg = c.dns.maxNegativeTtl.count();
+    r.integer(*t, "max_ttl", maxTtl, 0, 7 * 86400, w);
+    r.integer(*t, "max_negative_ttl", maxNeg, 0, 86400, w);
+    c.dns.maxTtl = std::chrono::seconds(maxTtl);
+    c.dns.maxNegativeTtl = std::chrono::seconds(maxNeg);
+  } else if (root.get("dns")) {
+    r.error(root.get("dns"), "'dns' must be a table");
   }
 
   if (const toml::table* t = root["mime"].as_table()) {

@@ -13,6 +13,7 @@
 #include "gateway/core/error.h"
 #include "gateway/core/log.h"
 #include "gateway/core/policy.h"
+#include "gateway/dns/resolver.h"
 #include "gateway/relay/downstream_url.h"
 #include "gateway/relay/relay_settings.h"
 #include "gateway/smtp/server_session.h"
@@ -49,6 +50,9 @@ struct Config {
 
   // No rule files configured: the content_rules check is not registered.
   content::RulesSettings rules;
+
+  // The one resolver every check uses. No servers: the system's (resolv.conf).
+  dns::ResolverSettings dns;
 
   core::PolicyMap policies;
 };
