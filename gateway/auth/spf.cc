@@ -286,6 +286,13 @@ SpfOutcome SpfVerifier::evaluate(const std::string& ip, const std::string& helo,
       }
       if (resp && SPF_response_get_header_comment(resp))
         out.explanation = SPF_response_get_header_comment(resp);
+      // libspf2 passes loopback clients without looking at the record; RFC 7208 has no such
+      // rule, and a pass nobody checked must not align for DMARC.
+      const bool loopback = client.starts_with("127.") || client == "::1";
+      if (loopback && out.result == SpfResult::Pass && counters.lookups.empty()) {
+        out.result = SpfResult::None;
+        out.explanation = "loopback client not evaluated (libspf2 passes it unchecked)";
+      }
     }
   } catch (const std::invalid_argument& e) {
     out.result = SpfResult::None;

@@ -8,6 +8,7 @@
 #include "gateway/cli/json.h"
 #include "gateway/config/snapshot.h"
 #include "gateway/core/headers.h"
+#include "gateway/core/run_queue.h"
 #include "gateway/smtp/command.h"
 
 namespace portcullis::cli {
@@ -45,14 +46,19 @@ std::string asSmtpMessage(std::string raw) {
 
 int statusFor(core::Action a) {
   switch (a) {
-    case core::Action::Accept: return 0;
-    case core::Action::Reject: return 1;
-    case core::Action::Tempfail: return 2;
-    default: return 3;
+    case core::Action::Accept:
+      return 0;
+    case core::Action::Reject:
+      return 1;
+    case core::Action::Tempfail:
+      return 2;
+    default:
+      return 3;
   }
 }
 
-std::optional<core::Address> parseAddress(const std::string& text, bool allowNull, std::string* why) {
+std::optional<core::Address> parseAddress(const std::string& text, bool allowNull,
+                                          std::string* why) {
   const std::string bracketed = text.starts_with("<") ? text : "<" + text + ">";
   std::string_view v = bracketed;
   auto r = smtp::parsePath(v, allowNull);
@@ -64,42 +70,48 @@ std::optional<core::Address> parseAddress(const std::string& text, bool allowNul
 }
 
 void printReport(const std::string& file, const core::Decision& d, const core::Verdict& v,
-                 const std::vector<core::HeaderField>& headers, const std::vector<std::string>& notes,
-                 bool json) {
+                 const std::vector<core::HeaderField>& headers,
+                 const std::vector<std::string>& notes, bool json) {
   char score[32];
   std::snprintf(score, sizeof score, "%.2f", v.score());
   if (json) {
-    std::string out = "{\"file\":" + jsonString(file) + ",\"action\":" +
-                      jsonString(core::actionName(d.action)) + ",\"score\":" + score +
-                      ",\"decided_by\":" + jsonString(d.decidedBy);
+    std::string out = "{\"file\":" + jsonString(file) +
+                      ",\"action\":" + jsonString(core::actionName(d.action)) +
+                      ",\"score\":" + score + ",\"decided_by\":" + jsonString(d.decidedBy);
     if (!d.reply.empty())
       out += ",\"reply\":{\"code\":" + std::to_string(d.reply.code) +
-             ",\"enhanced\":" + jsonString(d.reply.enhanced) + ",\"text\":" + jsonString(d.reply.text) + "}";
+             ",\"enhanced\":" + jsonString(d.reply.enhanced) +
+             ",\"text\":" + jsonString(d.reply.text) + "}";
     out += ",\"symbols\":[";
     for (size_t i = 0; i < v.symbols().size(); ++i) {
       const auto& s = v.symbols()[i];
       char sc[32];
       std::snprintf(sc, sizeof sc, "%.2f", s.score);
       out += std::string(i ? "," : "") + "{\"name\":" + jsonString(s.name) + ",\"score\":" + sc +
-             ",\"stage\":" + jsonString(core::stageName(s.stage)) + ",\"reason\":" + jsonString(s.reason) + "}";
+             ",\"stage\":" + jsonString(core::stageName(s.stage)) +
+             ",\"reason\":" + jsonString(s.reason) + "}";
     }
     out += "],\"headers\":[";
     for (size_t i = 0; i < headers.size(); ++i)
       out += std::string(i ? "," : "") + "{\"name\":" + jsonString(headers[i].first) +
              ",\"value\":" + jsonString(headers[i].second) + "}";
     out += "],\"notes\":[";
-    for (size_t i = 0; i < notes.size(); ++i) out += std::string(i ? "," : "") + jsonString(notes[i]);
+    for (size_t i = 0; i < notes.size(); ++i)
+      out += std::string(i ? "," : "") + jsonString(notes[i]);
     out += "]}";
     std::cout << out << "\n";
     return;
   }
-  std::cout << "file: " << file << "\naction: " << core::actionName(d.action) << "\nscore: " << score << "\n";
+  std::cout << "file: " << file << "\naction: " << core::actionName(d.action)
+            << "\nscore: " << score << "\n";
   if (!d.reply.empty()) std::cout << "reply: " << d.reply.summary() << "\n";
-  std::cout << "decided_by: " << d.decidedBy << "\nsymbols:" << (v.symbols().empty() ? " none\n" : "\n");
+  std::cout << "decided_by: " << d.decidedBy
+            << "\nsymbols:" << (v.symbols().empty() ? " none\n" : "\n");
   for (const auto& s : v.symbols()) {
     char sc[32];
     std::snprintf(sc, sizeof sc, "%7.2f", s.score);
-    std::cout << "  " << s.name << " " << sc << "  [" << core::stageName(s.stage) << "] " << s.reason << "\n";
+    std::cout << "  " << s.name << " " << sc << "  [" << core::stageName(s.stage) << "] "
+              << s.reason << "\n";
   }
   std::cout << "headers:\n";
   for (const auto& h : headers) std::cout << "  " << h.first << ": " << h.second << "\n";
@@ -203,11 +215,17 @@ int scanCommand(const std::vector<std::string>& args) {
     const core::Policy& base = *cfg.policies.fallback();
     core::Verdict verdict;
     std::optional<core::ForcedAction> refusal;
+    // Asynchronous checks (DNS) complete through this queue, on this thread, as they would on a
+    // session's event loop.
+    core::RunQueue queue;
     auto stage = [&](core::Stage st, const core::Policy& policy, const core::Address* rcpt) {
-      core::CheckContext ctx{session, st >= core::Stage::Mail ? &tx : nullptr, rcpt, policy};
-      auto outcome = snap.pipeline->runNow(st, ctx);
-      if (!outcome) {
-        notes.push_back(std::string("a ") + std::string(core::stageName(st)) + " check did not complete");
+      core::CheckContext ctx{session, st >= core::Stage::Mail ? &tx : nullptr, rcpt, policy,
+                             [&queue](std::function<void()> f) { queue.post(std::move(f)); }};
+      std::optional<core::StageOutcome> outcome;
+      snap.pipeline->run(st, ctx, [&outcome](core::StageOutcome o) { outcome = std::move(o); });
+      if (!queue.runUntil([&] { return outcome.has_value(); }, std::chrono::seconds(120))) {
+        notes.push_back(std::string("a ") + std::string(core::stageName(st)) +
+                        " check did not complete in 120 s");
         return core::StageOutcome{};
       }
       return *outcome;
@@ -243,7 +261,8 @@ int scanCommand(const std::vector<std::string>& args) {
     // A connect/helo/mail refusal, or every recipient refused, is the message's fate.
     if (refusal && (refusedRcpts == 0 || refusedRcpts == o.rcpts.size())) verdict.force(*refusal);
     core::Decision d = verdict.decide(policy.thresholds);
-    auto headers = core::verdictHeaders(verdict, d, policy.thresholds);
+    auto headers = out.headers;
+    for (auto& h : core::verdictHeaders(verdict, d, policy.thresholds)) headers.push_back(h);
     printReport(file, d, verdict, headers, notes, o.json);
     worst = std::max(worst, statusFor(d.action));
   }

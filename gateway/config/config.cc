@@ -2,10 +2,10 @@
 
 #include <unistd.h>
 
+#include <toml++/toml.h>
 #include <charconv>
 #include <map>
 #include <set>
-#include <toml++/toml.h>
 
 namespace portcullis::config {
 
@@ -14,13 +14,15 @@ namespace {
 using core::SourceError;
 
 std::string ListenHostPort(const std::string& host, uint16_t port) {
-  return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
+  return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
+         std::to_string(port);
 }
 
 // Walks the TOML tree, converting values and collecting every error with its line.
 class Reader {
  public:
-  Reader(std::string file, std::vector<SourceError>& errors) : file_(std::move(file)), errors_(errors) {}
+  Reader(std::string file, std::vector<SourceError>& errors)
+      : file_(std::move(file)), errors_(errors) {}
 
   void error(const toml::node* n, std::string msg) {
     int line = n ? static_cast<int>(n->source().begin.line) : 0;
@@ -36,7 +38,8 @@ class Reader {
         error(&v, "unknown key '" + std::string(where) + std::string(k.str()) + "'");
   }
 
-  void str(const toml::table& t, std::string_view key, std::string& out, std::string_view where = "") {
+  void str(const toml::table& t, std::string_view key, std::string& out,
+           std::string_view where = "") {
     if (const toml::node* n = t.get(key)) {
       if (auto v = n->value<std::string>())
         out = *v;
@@ -64,7 +67,8 @@ class Reader {
         out = static_cast<Int>(*v);
     }
   }
-  void number(const toml::table& t, std::string_view key, double& out, std::string_view where = "") {
+  void number(const toml::table& t, std::string_view key, double& out,
+              std::string_view where = "") {
     if (const toml::node* n = t.get(key)) {
       if (auto v = n->value<double>())
         out = *v;
@@ -85,12 +89,14 @@ class Reader {
     if (const toml::node* n = t.get(key)) {
       auto v = n->value<double>();
       if (!v || *v <= 0 || *v > 86400)
-        error(n, "'" + std::string(where) + std::string(key) + "' must be a number of seconds (0 < s <= 86400)");
+        error(n, "'" + std::string(where) + std::string(key) +
+                     "' must be a number of seconds (0 < s <= 86400)");
       else
         out = std::chrono::milliseconds(static_cast<int64_t>(*v * 1000));
     }
   }
-  std::vector<std::string> strings(const toml::table& t, std::string_view key, std::string_view where = "") {
+  std::vector<std::string> strings(const toml::table& t, std::string_view key,
+                                   std::string_view where = "") {
     std::vector<std::string> out;
     const toml::node* n = t.get(key);
     if (!n) return out;
@@ -104,7 +110,8 @@ class Reader {
       }
       return out;
     }
-    error(n, "'" + std::string(where) + std::string(key) + "' must be a string or a list of strings");
+    error(n,
+          "'" + std::string(where) + std::string(key) + "' must be a string or a list of strings");
     return out;
   }
 
@@ -124,7 +131,16 @@ void readThresholds(Reader& r, const toml::table& t, core::Thresholds& th, std::
 }
 
 const std::set<std::string_view> kCheckNames = {"client_access", "relay_domains", "mime_structure",
-                                                "content_rules"};
+                                                "content_rules", "auth"};
+
+std::optional<core::Action> parseAction(const std::string& v) {
+  if (v == "reject") return core::Action::Reject;
+  if (v == "quarantine") return core::Action::Quarantine;
+  if (v == "tempfail") return core::Action::Tempfail;
+  if (v == "discard") return core::Action::Discard;
+  if (v == "none" || v == "accept") return core::Action::Accept;
+  return std::nullopt;
+}
 
 std::optional<ListenAddress> parseListen(const std::string& s, std::string* why) {
   ListenAddress a;
@@ -152,9 +168,9 @@ std::optional<ListenAddress> parseListen(const std::string& s, std::string* why)
 }
 
 void interpret(Reader& r, const toml::table& root, Config& c) {
-  r.checkKeys(root, "", {"listen", "hostname", "downstream", "relay_domains", "workers", "log_level",
-                         "smtp", "relay", "client_access", "mime", "rules", "dns", "auth", "verdict",
-                         "policy"});
+  r.checkKeys(root, "",
+              {"listen", "hostname", "downstream", "relay_domains", "workers", "log_level", "smtp",
+               "relay", "client_access", "mime", "rules", "dns", "auth", "verdict", "policy"});
   if (root.get("listen")) {
     c.listen.clear();
     for (const auto& s : r.strings(root, "listen")) {
@@ -181,8 +197,10 @@ void interpret(Reader& r, const toml::table& root, Config& c) {
     std::string lvl;
     r.str(root, "log_level", lvl);
     static const std::map<std::string, core::log::Level> levels = {
-        {"debug", core::log::Level::Debug}, {"info", core::log::Level::Info},
-        {"warning", core::log::Level::Warn}, {"error", core::log::Level::Error}};
+        {"debug", core::log::Level::Debug},
+        {"info", core::log::Level::Info},
+        {"warning", core::log::Level::Warn},
+        {"error", core::log::Level::Error}};
     if (auto it = levels.find(lvl); it != levels.end())
       c.logLevel = it->second;
     else
@@ -191,9 +209,10 @@ void interpret(Reader& r, const toml::table& root, Config& c) {
 
   if (const toml::table* t = root["smtp"].as_table()) {
     const char* w = "smtp.";
-    r.checkKeys(*t, w, {"max_line_length", "max_message_size", "max_recipients", "max_errors",
-                        "idle_timeout", "bare_line_endings", "starttls", "tls_cert", "tls_key",
-                        "shutdown_timeout"});
+    r.checkKeys(
+        *t, w,
+        {"max_line_length", "max_message_size", "max_recipients", "max_errors", "idle_timeout",
+         "bare_line_endings", "starttls", "tls_cert", "tls_key", "shutdown_timeout"});
     r.integer(*t, "max_line_length", c.smtp.maxLineLength, 512, 1 << 20, w);
     r.integer(*t, "max_message_size", c.smtp.maxMessageSize, 1024, int64_t(1) << 40, w);
     r.integer(*t, "max_recipients", c.smtp.maxRecipients, 1, 100000, w);
@@ -221,9 +240,10 @@ void interpret(Reader& r, const toml::table& root, Config& c) {
 
   if (const toml::table* t = root["relay"].as_table()) {
     const char* w = "relay.";
-    r.checkKeys(*t, w, {"connect_timeout", "command_timeout", "data_timeout", "tls", "tls_verify",
-                        "tls_ca_file", "tls_name", "xclient", "xforward", "helo_name",
-                        "lmtp_max_recipients"});
+    r.checkKeys(
+        *t, w,
+        {"connect_timeout", "command_timeout", "data_timeout", "tls", "tls_verify", "tls_ca_file",
+         "tls_name", "xclient", "xforward", "helo_name", "lmtp_max_recipients"});
     r.seconds(*t, "connect_timeout", c.relay.connectTimeout, w);
     r.seconds(*t, "command_timeout", c.relay.commandTimeout, w);
     r.seconds(*t, "data_timeout", c.relay.dataTimeout, w);
@@ -268,7 +288,8 @@ void interpret(Reader& r, const toml::table& root, Config& c) {
 
   if (const toml::table* t = root["dns"].as_table()) {
     const char* w = "dns.";
-    r.checkKeys(*t, w, {"servers", "timeout", "attempts", "cache_entries", "max_ttl", "max_negative_ttl"});
+    r.checkKeys(*t, w,
+                {"servers", "timeout", "attempts", "cache_entries", "max_ttl", "max_negative_ttl"});
     if (t->get("servers")) {
       c.dns.servers = r.strings(*t, "servers", w);
       for (const auto& s : c.dns.servers) {
@@ -286,6 +307,63 @@ void interpret(Reader& r, const toml::table& root, Config& c) {
     c.dns.maxNegativeTtl = std::chrono::seconds(maxNeg);
   } else if (root.get("dns")) {
     r.error(root.get("dns"), "'dns' must be a table");
+  }
+
+  if (const toml::table* t = root["auth"].as_table()) {
+    const char* w = "auth.";
+    r.checkKeys(
+        *t, w,
+        {"enabled", "authserv_id", "spf", "dkim", "dmarc", "dmarc_reject_action",
+         "dmarc_quarantine_action", "dns_temperror", "dkim_min_key_bits", "spf_workers", "scores"});
+    r.boolean(*t, "enabled", c.auth.enabled, w);
+    r.str(*t, "authserv_id", c.auth.authservId, w);
+    r.boolean(*t, "spf", c.auth.spf, w);
+    r.boolean(*t, "dkim", c.auth.dkim, w);
+    r.boolean(*t, "dmarc", c.auth.dmarc, w);
+    for (auto [key, target] :
+         {std::pair{"dmarc_reject_action", &c.auth.dmarcRejectAction},
+          std::pair{"dmarc_quarantine_action", &c.auth.dmarcQuarantineAction}}) {
+      if (const toml::node* n = t->get(key)) {
+        std::string v;
+        r.str(*t, key, v, w);
+        auto a = parseAction(v);
+        if (!a || *a == core::Action::Discard)
+          r.error(n, std::string(w) + key +
+                         " must be \"reject\", \"quarantine\", \"tempfail\" or \"none\"");
+        else
+          *target = *a;
+      }
+    }
+    if (const toml::node* n = t->get("dns_temperror")) {
+      std::string v;
+      r.str(*t, "dns_temperror", v, w);
+      if (v == "neutral")
+        c.auth.tempErrorAction = auth::TempErrorAction::Neutral;
+      else if (v == "tempfail")
+        c.auth.tempErrorAction = auth::TempErrorAction::Tempfail;
+      else
+        r.error(
+            n,
+            "auth.dns_temperror must be \"neutral\" or \"tempfail\" (a DNS error never rejects)");
+    }
+    r.integer(*t, "dkim_min_key_bits", c.auth.dkimSettings.minKeyBits, 512, 16384, w);
+    r.integer(*t, "spf_workers", c.auth.spfWorkers, 1, 256, w);
+    if (const toml::node* n = t->get("scores")) {
+      if (const toml::table* scores = n->as_table()) {
+        for (const auto& [sym, v] : *scores) {
+          if (!c.auth.scores.contains(std::string(sym.str())))
+            r.error(&v, "auth.scores: unknown symbol '" + std::string(sym.str()) + "'");
+          else if (auto d = v.value<double>())
+            c.auth.scores[std::string(sym.str())] = *d;
+          else
+            r.error(&v, "auth.scores." + std::string(sym.str()) + " must be a number");
+        }
+      } else {
+        r.error(n, "auth.scores must be a table of SYMBOL = score");
+      }
+    }
+  } else if (root.get("auth")) {
+    r.error(root.get("auth"), "'auth' must be a table");
   }
 
   if (const toml::table* t = root["mime"].as_table()) {
@@ -324,7 +402,8 @@ void interpret(Reader& r, const toml::table& root, Config& c) {
         r.error(&node, where + " must be a table");
         continue;
       }
-      r.checkKeys(*pt, where, {"reject", "discard", "tempfail", "quarantine", "add_headers", "disable"});
+      r.checkKeys(*pt, where,
+                  {"reject", "discard", "tempfail", "quarantine", "add_headers", "disable"});
       auto p = std::make_shared<core::Policy>(*base);
       p->name = std::string(domain.str());
       readThresholds(r, *pt, p->thresholds, where);
@@ -338,13 +417,14 @@ void interpret(Reader& r, const toml::table& root, Config& c) {
   }
 }
 
-toml::node_view<toml::node> ensurePath(toml::table& root, const std::string& dotted, std::string& leaf,
-                                       toml::table*& parent, std::string* why) {
+toml::node_view<toml::node> ensurePath(toml::table& root, const std::string& dotted,
+                                       std::string& leaf, toml::table*& parent, std::string* why) {
   parent = &root;
   size_t start = 0;
   while (true) {
     auto dot = dotted.find('.', start);
-    std::string part = dotted.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    std::string part =
+        dotted.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
     if (part.empty()) {
       *why = "empty key segment";
       return {};
@@ -366,7 +446,9 @@ toml::node_view<toml::node> ensurePath(toml::table& root, const std::string& dot
 
 }  // namespace
 
-std::string ListenAddress::str() const { return ListenHostPort(host, port); }
+std::string ListenAddress::str() const {
+  return ListenHostPort(host, port);
+}
 
 std::optional<Override> parseOverride(const std::string& arg, std::string* why) {
   auto eq = arg.find('=');
@@ -384,7 +466,8 @@ LoadResult load(const std::string& path, const std::vector<Override>& overrides)
     try {
       root = toml::parse_file(path);
     } catch (const toml::parse_error& e) {
-      result.errors.push_back({path, static_cast<int>(e.source().begin.line), std::string(e.description())});
+      result.errors.push_back(
+          {path, static_cast<int>(e.source().begin.line), std::string(e.description())});
       return result;
     }
   }
@@ -408,8 +491,8 @@ LoadResult load(const std::string& path, const std::vector<Override>& overrides)
     overridden.insert(o.key);
     auto setValue = [&](auto&& v) { parent->insert_or_assign(leaf, std::forward<decltype(v)>(v)); };
     toml::node* value = parsed ? parsed->get("v") : nullptr;
-    const bool listKey = (existing && existing->is_array()) ||
-                         o.key == "listen" || o.key == "relay_domains" || leaf == "disable";
+    const bool listKey = (existing && existing->is_array()) || o.key == "listen" ||
+                         o.key == "relay_domains" || leaf == "disable";
     if (listKey && !(value && value->is_array())) {
       toml::array arr;
       if (repeat && existing && existing->is_array()) arr = *existing->as_array();
@@ -434,6 +517,7 @@ LoadResult load(const std::string& path, const std::vector<Override>& overrides)
     cfg->hostname = host[0] ? host : "localhost";
   }
   cfg->smtp.hostname = cfg->hostname;
+  if (cfg->auth.authservId.empty()) cfg->auth.authservId = cfg->hostname;
   if (result.errors.empty()) result.config = cfg;
   return result;
 }

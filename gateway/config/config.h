@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "gateway/auth/auth_check.h"
 #include "gateway/checks/client_access_check.h"
 #include "gateway/checks/mime_structure_check.h"
 #include "gateway/content/content_rules_check.h"
@@ -53,6 +54,9 @@ struct Config {
 
   // The one resolver every check uses. No servers: the system's (resolv.conf).
   dns::ResolverSettings dns;
+
+  // SPF, DKIM, DMARC and Authentication-Results ([auth]); on by default.
+  auth::AuthSettings auth;
 
   core::PolicyMap policies;
 };

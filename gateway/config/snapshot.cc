@@ -15,7 +15,8 @@ SnapshotResult buildSnapshot(std::shared_ptr<const Config> config) {
       result.errors = *errs;
       return result;
     }
-    auto table = std::make_shared<const checks::CidrTable>(std::get<checks::CidrTable>(std::move(loaded)));
+    auto table =
+        std::make_shared<const checks::CidrTable>(std::get<checks::CidrTable>(std::move(loaded)));
     checks.push_back(std::make_shared<checks::ClientAccessCheck>(table, config->clientAccess));
   }
   checks::RelayDomains domains(config->relayDomains);
@@ -30,7 +31,18 @@ SnapshotResult buildSnapshot(std::shared_ptr<const Config> config) {
       result.errors = std::move(loaded.errors);
       return result;
     }
-    checks.push_back(std::make_shared<content::ContentRulesCheck>(loaded.rules, config->mime.limits));
+    checks.push_back(
+        std::make_shared<content::ContentRulesCheck>(loaded.rules, config->mime.limits));
+  }
+
+  if (config->auth.enabled) {
+    std::string error;
+    auto resolver = dns::Resolver::create(config->dns, &error);
+    if (!resolver) {
+      result.errors.push_back({config->sourceFile, 0, error});
+      return result;
+    }
+    checks.push_back(std::make_shared<auth::AuthCheck>(resolver, config->auth, config->hostname));
   }
 
   auto snap = std::make_shared<Snapshot>();

@@ -2,7 +2,9 @@
 #pragma once
 #include <functional>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "gateway/core/policy.h"
@@ -14,11 +16,16 @@ namespace portcullis::core {
 
 // What a check sees. `tx` is null at connect and helo; `rcpt` is set only at the rcpt stage
 // (the recipient being decided, not yet in tx->recipients).
+// `post` runs a function on the session's thread: a check whose work finishes elsewhere (the
+// resolver thread, a worker pool) calls its `done` through it, never from the other thread.
+using Post = std::function<void(std::function<void()>)>;
+
 struct CheckContext {
   const SessionInfo& session;
   const Transaction* tx = nullptr;
   const Address* rcpt = nullptr;
   const Policy& policy;
+  Post post;
 };
 
 // What the checks of one stage produced. At the rcpt stage a forced action applies to that
@@ -26,6 +33,8 @@ struct CheckContext {
 struct StageOutcome {
   std::vector<Symbol> symbols;
   std::optional<ForcedAction> forced;
+  // Header fields to add to the message if it is accepted (Authentication-Results).
+  std::vector<std::pair<std::string, std::string>> headers;
 
   // The pipeline stops launching further checks once a stage is decided this way.
   bool decisive() const {

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "gateway/auth/auth_results.h"
 #include "gateway/core/headers.h"
 #include "gateway/core/log.h"
 #include "gateway/proxy/stage_runner.h"
@@ -28,8 +29,10 @@ std::string newSessionId() {
 std::unique_ptr<relay::Downstream> makeDownstream(asio::any_io_executor ex, const config::Config& c,
                                                   SharedState& shared) {
   if (c.downstream.kind == relay::DownstreamUrl::Kind::Maildir)
-    return std::make_unique<relay::MaildirDownstream>(ex, shared.filePool, c.downstream.path, c.hostname);
-  return std::make_unique<relay::SmtpDownstream>(ex, c.downstream, c.relay, shared.clientTls, c.hostname);
+    return std::make_unique<relay::MaildirDownstream>(ex, shared.filePool, c.downstream.path,
+                                                      c.hostname);
+  return std::make_unique<relay::SmtpDownstream>(ex, c.downstream, c.relay, shared.clientTls,
+                                                 c.hostname);
 }
 
 namespace {
@@ -60,15 +63,19 @@ ProxySession::ProxySession(net::Socket socket, std::shared_ptr<const config::Sna
       config_(*snapshot_->config),
       shared_(shared),
       stream_(std::move(socket)),
-      session_([&] {
-        smtp::SessionSettings s = config_.smtp;
-        s.offerStartTls = s.offerStartTls && shared.serverTls;
-        return s;
-      }(), sessionInfo(stream_.socket())) {
+      session_(
+          [&] {
+            smtp::SessionSettings s = config_.smtp;
+            s.offerStartTls = s.offerStartTls && shared.serverTls;
+            return s;
+          }(),
+          sessionInfo(stream_.socket())) {
   ++shared_.activeSessions;
 }
 
-ProxySession::~ProxySession() { --shared_.activeSessions; }
+ProxySession::~ProxySession() {
+  --shared_.activeSessions;
+}
 
 void ProxySession::kick() {
   kicked_ = true;
@@ -76,7 +83,9 @@ void ProxySession::kick() {
 }
 
 core::CheckContext ProxySession::context(const core::Policy& policy, const core::Address* rcpt) {
-  return core::CheckContext{session_.info(), session_.transaction(), rcpt, policy};
+  return core::CheckContext{
+      session_.info(), session_.transaction(), rcpt, policy,
+      [ex = stream_.executor()](std::function<void()> f) { asio::post(ex, std::move(f)); }};
 }
 
 asio::awaitable<bool> ProxySession::flush() {
@@ -91,8 +100,8 @@ asio::awaitable<bool> ProxySession::flush() {
 asio::awaitable<void> ProxySession::run() {
   const core::Policy& base = *config_.policies.fallback();
   auto& info = session_.info();
-  core::log::debug("connect from [" + info.clientAddressText() + "]:" + std::to_string(info.clientPort) +
-                   " session=" + info.id);
+  core::log::debug("connect from [" + info.clientAddressText() +
+                   "]:" + std::to_string(info.clientPort) + " session=" + info.id);
   auto connect = co_await runStage(*snapshot_->pipeline, core::Stage::Connect, context(base));
   for (auto& s : connect.symbols) info.connectVerdict.add(s);
   if (connect.forced) {
@@ -201,14 +210,17 @@ asio::awaitable<void> ProxySession::onRcpt() {
   };
   if (tx->policy && policy != tx->policy) {
     // One policy per transaction: the sender retries this recipient in a transaction of its own.
-    session_.answer(makeReply(452, "4.5.3", "Recipient policy differs; try this recipient again in a separate transaction"));
+    session_.answer(
+        makeReply(452, "4.5.3",
+                  "Recipient policy differs; try this recipient again in a separate transaction"));
     co_return;
   }
   if (tx->recipients.size() >= downstream_->maxRecipients()) {
     session_.answer(makeReply(452, "4.5.3", "Too many recipients for this transaction; try again"));
     co_return;
   }
-  auto outcome = co_await runStage(*snapshot_->pipeline, core::Stage::Rcpt, context(*policy, &rcpt));
+  auto outcome =
+      co_await runStage(*snapshot_->pipeline, core::Stage::Rcpt, context(*policy, &rcpt));
   if (outcome.forced) {
     refuse(outcome.forced->reply);
     co_return;
@@ -229,6 +241,14 @@ asio::awaitable<void> ProxySession::onMessage() {
   auto outcome = co_await runStage(*snapshot_->pipeline, core::Stage::Data, context(policy));
   for (auto& s : outcome.symbols) tx->verdict.add(s);
   core::Verdict verdict = session_.info().connectVerdict;
+  // RFC 8601 5: Authentication-Results fields that claim to be ours are forgeries; drop them
+  // before the message goes on, whatever the checks decided.
+  int forged = 0;
+  tx->message = auth::removeClaimedAuthResults(tx->message, config_.auth.authservId, &forged);
+  if (forged)
+    core::log::info("session=" + session_.info().id + " tx=" + tx->id + " removed " +
+                    std::to_string(forged) +
+                    " Authentication-Results field(s) claiming our authserv-id");
   verdict.merge(tx->verdict);
   if (outcome.forced) verdict.force(*outcome.forced);
   core::Decision d = verdict.decide(policy.thresholds);
@@ -251,13 +271,15 @@ asio::awaitable<void> ProxySession::onMessage() {
       // No quarantine store yet: hold the message back with a temporary failure rather than
       // deliver or drop it; the sender keeps it queued.
       co_await downstream_->reset();
-      core::log::error("session=" + session_.info().id + " quarantine requested but no quarantine store is configured");
+      core::log::error("session=" + session_.info().id +
+                       " quarantine requested but no quarantine store is configured");
       r = makeReply(451, "4.3.0", "Message held for review; try again later");
       break;
     case core::Action::Accept:
     case core::Action::AddHeaders: {
       std::string prepend = core::receivedHeader(session_.info(), *tx, config_.hostname,
                                                  std::chrono::system_clock::now());
+      for (const auto& h : outcome.headers) prepend += core::formatHeader(h);
       for (const auto& h : core::verdictHeaders(verdict, d, policy.thresholds))
         prepend += core::formatHeader(h);
       r = co_await downstream_->data(*tx, prepend);
@@ -271,16 +293,19 @@ asio::awaitable<void> ProxySession::onMessage() {
 void ProxySession::logTransaction(const core::Decision& d, const core::Verdict& v, const Reply& r) {
   const auto* tx = session_.transaction();
   const auto& info = session_.info();
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - tx->started).count();
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                  tx->started)
+                .count();
   char score[32];
   std::snprintf(score, sizeof score, "%.2f", v.score());
-  core::log::info("session=" + info.id + " tx=" + tx->id + " client=[" + info.clientAddressText() +
-                  "]:" + std::to_string(info.clientPort) + " helo=" + info.helo + " tls=" +
-                  (info.tls.active ? info.tls.version : "no") + " from=<" + tx->mailFrom.str() +
-                  "> to=" + addressList(*tx) + " size=" + std::to_string(tx->message.size()) +
-                  " action=" + std::string(core::actionName(d.action)) + " decided_by=" + d.decidedBy +
-                  " score=" + score + " symbols=" + (v.symbols().empty() ? "-" : v.symbolList()) +
-                  " reply=\"" + r.summary() + "\" time=" + std::to_string(ms) + "ms");
+  core::log::info(
+      "session=" + info.id + " tx=" + tx->id + " client=[" + info.clientAddressText() +
+      "]:" + std::to_string(info.clientPort) + " helo=" + info.helo +
+      " tls=" + (info.tls.active ? info.tls.version : "no") + " from=<" + tx->mailFrom.str() +
+      "> to=" + addressList(*tx) + " size=" + std::to_string(tx->message.size()) +
+      " action=" + std::string(core::actionName(d.action)) + " decided_by=" + d.decidedBy +
+      " score=" + score + " symbols=" + (v.symbols().empty() ? "-" : v.symbolList()) + " reply=\"" +
+      r.summary() + "\" time=" + std::to_string(ms) + "ms");
 }
 
 asio::awaitable<void> ProxySession::onStartTls() {
@@ -292,7 +317,8 @@ asio::awaitable<void> ProxySession::onStartTls() {
   auto ec = co_await stream_.handshake(*shared_.serverTls, asio::ssl::stream_base::server);
   stream_.clearDeadline();
   if (ec) {
-    core::log::info("session=" + session_.info().id + " client=[" + session_.info().clientAddressText() +
+    core::log::info("session=" + session_.info().id + " client=[" +
+                    session_.info().clientAddressText() +
                     "] TLS handshake failed: " + ec.message());
     session_.eof();
     stream_.close();

@@ -3,6 +3,7 @@
 #include <csignal>
 
 #include "gateway/core/log.h"
+#include "gateway/core/thread_role.h"
 #include "gateway/net/tls_context.h"
 #include "gateway/relay/maildir_downstream.h"
 
@@ -10,7 +11,9 @@ namespace portcullis::proxy {
 
 Server::Server(std::string configPath, std::vector<config::Override> overrides,
                std::shared_ptr<const config::Snapshot> snapshot)
-    : configPath_(std::move(configPath)), overrides_(std::move(overrides)), snapshot_(std::move(snapshot)) {}
+    : configPath_(std::move(configPath)),
+      overrides_(std::move(overrides)),
+      snapshot_(std::move(snapshot)) {}
 
 Server::~Server() {
   for (auto& w : workers_) w->stop();
@@ -75,18 +78,24 @@ int Server::run() {
       return 1;
     }
   }
-  core::log::info("downstream " + c.downstream.str() + ", relay_domains: " +
-                  std::to_string(c.relayDomains.size()) + ", workers: " + std::to_string(c.workers));
+  core::log::info("downstream " + c.downstream.str() +
+                  ", relay_domains: " + std::to_string(c.relayDomains.size()) +
+                  ", workers: " + std::to_string(c.workers));
 
   sessions_.resize(c.workers);
   for (int i = 0; i < c.workers; ++i) {
     workers_.push_back(std::make_unique<asio::io_context>(1));
     guards_.push_back(asio::make_work_guard(*workers_.back()));
   }
-  for (auto& w : workers_) threads_.emplace_back([ctx = w.get()] { ctx->run(); });
+  for (auto& w : workers_)
+    threads_.emplace_back([ctx = w.get()] {
+      core::markEventLoopThread();
+      ctx->run();
+    });
 
   for (auto& acc : acceptors_) asio::co_spawn(main_, acceptLoop(*acc), asio::detached);
   asio::co_spawn(main_, signalLoop(), asio::detached);
+  core::markEventLoopThread();  // the accept and signal loop
   main_.run();
   return 0;
 }
@@ -96,14 +105,16 @@ asio::awaitable<void> Server::acceptLoop(asio::ip::tcp::acceptor& acceptor) {
     size_t index = nextWorker_++ % workers_.size();
     asio::io_context& worker = *workers_[index];
     std::error_code ec;
-    asio::ip::tcp::socket sock = co_await acceptor.async_accept(worker, asio::redirect_error(asio::use_awaitable, ec));
+    asio::ip::tcp::socket sock =
+        co_await acceptor.async_accept(worker, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       if (ec == asio::error::operation_aborted || shared_.stopping) co_return;
       core::log::warn("accept: " + ec.message());
       continue;
     }
     auto protocol = sock.local_endpoint(ec).protocol();
-    net::Socket generic(worker, asio::generic::stream_protocol(protocol.family(), protocol.protocol()),
+    net::Socket generic(worker,
+                        asio::generic::stream_protocol(protocol.family(), protocol.protocol()),
                         sock.release());
     auto snapshot = current();
     auto& registry = sessions_[index];
@@ -137,14 +148,16 @@ asio::awaitable<void> Server::signalLoop() {
       reload();
       continue;
     }
-    core::log::info(std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") + ", shutting down");
+    core::log::info(std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") +
+                    ", shutting down");
     beginShutdown();
     co_return;
   }
 }
 
 void Server::reload() {
-  core::log::info("SIGHUP: reloading " + (configPath_.empty() ? std::string("defaults") : configPath_));
+  core::log::info("SIGHUP: reloading " +
+                  (configPath_.empty() ? std::string("defaults") : configPath_));
   // Built off the event loops; swapped in atomically. Sessions keep the snapshot they started with.
   asio::post(reloadPool_, [this] {
     auto result = config::loadSnapshot(configPath_, overrides_);
@@ -189,7 +202,8 @@ void Server::beginShutdown() {
           co_await timer.async_wait(asio::use_awaitable);
         }
         if (shared_.activeSessions > 0)
-          core::log::warn("shutdown timeout: dropping " + std::to_string(shared_.activeSessions.load()) +
+          core::log::warn("shutdown timeout: dropping " +
+                          std::to_string(shared_.activeSessions.load()) +
                           " session(s); their open transactions were not acknowledged");
         for (auto& g : guards_) g.reset();
         for (auto& w : workers_) w->stop();

@@ -1,0 +1,29 @@
+// The Authentication-Results header field (RFC 8601): building ours, and recognising incoming
+// ones that claim our authserv-id (which must go before the message is passed on, RFC 8601 5).
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace portcullis::auth {
+
+struct AuthResultEntry {
+  std::string method;                                           // spf, dkim, dmarc
+  std::string result;                                           // pass, fail, ...
+  std::string comment;                                          // without parentheses; may be empty
+  std::vector<std::pair<std::string, std::string>> properties;  // ptype.property, value
+};
+
+// "authserv-id; method=result (comment) ptype.prop=value; ..." or "authserv-id; none".
+std::string authResultsValue(const std::string& authservId,
+                             const std::vector<AuthResultEntry>& entries);
+
+// The authserv-id an Authentication-Results value names (lower case), skipping comments.
+std::string authservIdOf(std::string_view value);
+
+// `message` without the Authentication-Results fields whose authserv-id is `authservId`
+// (case-insensitive). `removed` counts them.
+std::string removeClaimedAuthResults(std::string_view message, const std::string& authservId,
+                                     int* removed);
+
+}  // namespace portcullis::auth
