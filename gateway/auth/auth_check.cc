@@ -321,7 +321,8 @@ void AuthCheck::run(const core::CheckContext& ctx, core::StageOutcome& out,
   const std::string ip = info.clientIp ? info.clientIp->str() : "";
   const std::string mailFrom = ctx.tx->mailFrom.null ? "" : ctx.tx->mailFrom.str();
 
-  if (s.spf && !ip.empty()) {
+  // No identity at all (a null sender and no HELO): there is nothing for SPF to check.
+  if (s.spf && !ip.empty() && !(mailFrom.empty() && info.helo.empty())) {
     run->hold();
     asio::post(impl_->pool, [impl = impl_, run, ip, helo = info.helo, mailFrom] {
       auto spf = mailFrom.empty() ? impl->spf.checkHelo(ip, helo)

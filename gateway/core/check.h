@@ -25,7 +25,7 @@ struct CheckContext {
   const Transaction* tx = nullptr;
   const Address* rcpt = nullptr;
   const Policy& policy;
-  Post post;
+  Post post = {};  // empty: the check must complete before run() returns
 };
 
 // What the checks of one stage produced. At the rcpt stage a forced action applies to that

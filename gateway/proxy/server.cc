@@ -97,6 +97,10 @@ int Server::run() {
   asio::co_spawn(main_, signalLoop(), asio::detached);
   core::markEventLoopThread();  // the accept and signal loop
   main_.run();
+  // The resolver refuses (and counts) any blocking lookup from an event-loop thread; zero here
+  // is the evidence that no DNS call ran on one. The tests read this line.
+  core::log::info("stopped; blocking calls refused on event-loop threads: " +
+                  std::to_string(core::blockingCallsRefused()));
   return 0;
 }
 

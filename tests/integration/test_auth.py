@@ -184,6 +184,11 @@ class AuthProxyTest(unittest.TestCase):
         self.gw = Gateway(overrides=[f"dns.servers={self.dns.address}", "dns.timeout=0.5"])
 
     def tearDown(self):
+        self.gw.proc.send_signal(15)
+        self.gw.proc.wait(15)
+        # Every SPF evaluation ran on the worker pool and every other lookup on the resolver's
+        # thread: the resolver refused no blocking call from an event-loop thread.
+        self.assertIn("blocking calls refused on event-loop threads: 0", self.gw.log())
         self.gw.stop()
 
     def send(self, mail_from, msg):

@@ -1,0 +1,179 @@
+// DNS wire parsing, SPF record syntax and rewrites, DMARC record and domain rules, and the
+// Authentication-Results header.
+#include <catch2/catch.hpp>
+
+#include "gateway/auth/auth_results.h"
+#include "gateway/auth/dkim.h"
+#include "gateway/auth/dmarc.h"
+#include "gateway/auth/spf_record.h"
+#include "gateway/dns/message.h"
+
+using namespace portcullis;
+
+namespace {
+// A response with a compressed CNAME chain: www -> host -> 192.0.2.1, TXT in two strings.
+std::string wire(std::initializer_list<int> bytes) {
+  std::string s;
+  for (int b : bytes) s += static_cast<char>(b);
+  return s;
+}
+const std::string kHeader = wire({0x12, 0x34, 0x81, 0x80, 0, 1, 0, 3, 0, 0, 0, 0});
+const std::string kQuestion =
+    wire({3, 'w', 'w', 'w', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0, 0, 1, 0, 1});
+}  // namespace
+
+TEST_CASE("DNS responses: compression, CNAME chains, TXT strings joined") {
+  std::string msg = kHeader + kQuestion;
+  // www.example.com CNAME host.example.com (owner = pointer to 12)
+  msg += wire({0xC0, 12, 0, 5, 0, 1, 0, 0, 0, 60, 0, 7, 4, 'h', 'o', 's', 't', 0xC0, 16});
+  const int hostOffset = static_cast<int>(kHeader.size() + kQuestion.size() + 12);
+  msg += wire({0xC0, hostOffset, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 192, 0, 2, 1});
+  msg += wire({0xC0, hostOffset, 0, 16, 0, 1, 0, 0, 0, 30, 0, 6, 2, 'a', 'b', 2, 'c', 'd'});
+  std::string why;
+  auto r = dns::parseResponse(msg, &why);
+  REQUIRE(r);
+  REQUIRE(r->answers.size() == 3);
+  CHECK(r->answers[0].data == "host.example.com");
+  auto chain = dns::followChain(r->answers, "www.example.com", dns::Type::A);
+  REQUIRE(chain.records.size() == 1);
+  CHECK(chain.records[0].data == "192.0.2.1");
+  CHECK(chain.cnames == std::vector<std::string>{"host.example.com"});
+  auto txt = dns::followChain(r->answers, "www.example.com", dns::Type::TXT);
+  REQUIRE(txt.records.size() == 1);
+  CHECK(txt.records[0].data == "abcd");  // RFC 7208 3.3: no separator between strings
+}
+
+TEST_CASE("DNS responses: malformed input is refused with a reason") {
+  std::string why;
+  CHECK_FALSE(dns::parseResponse("\x12\x34", &why));
+  CHECK(why.find("header") != std::string::npos);
+  // An answer whose owner name points at itself (a compression loop).
+  std::string loop =
+      kHeader + kQuestion + wire({0xC0, 33, 0, 1, 0, 1, 0, 0, 0, 1, 0, 4, 1, 2, 3, 4});
+  CHECK_FALSE(dns::parseResponse(loop, &why));
+  // A truncated rdata length.
+  std::string shortRd = kHeader + kQuestion + wire({0xC0, 12, 0, 1, 0, 1, 0, 0, 0, 1, 0, 9, 1, 2});
+  CHECK_FALSE(dns::parseResponse(shortRd, &why));
+}
+
+TEST_CASE("DNS names are normalised or refused before any query") {
+  CHECK(dns::normalizeName("Example.COM.") == "example.com");
+  CHECK_FALSE(dns::normalizeName(""));
+  CHECK_FALSE(dns::normalizeName("a..b"));
+  CHECK_FALSE(dns::normalizeName(std::string(64, 'a') + ".com"));
+  CHECK_FALSE(dns::normalizeName("bad\nname.com"));
+}
+
+TEST_CASE("SPF records: RFC 7208 syntax, stricter than libspf2") {
+  CHECK_FALSE(auth::spfSyntaxError("v=spf1 ip4:192.0.2.0/24 include:_spf.example.com -all"));
+  CHECK_FALSE(auth::spfSyntaxError(
+      "v=spf1 a:%{d}.example.com/24//64 mx ptr exists:%{i}.bl.example.org ~all"));
+  CHECK(auth::spfSyntaxError(
+      "v=spf1 a:foo.example.com redirect=a.example.com redirect=b.example.com"));
+  CHECK(auth::spfSyntaxError("v=spf1 exists:"));
+  CHECK(auth::spfSyntaxError("v=spf1 a:example.123"));    // numeric top label
+  CHECK(auth::spfSyntaxError("v=spf1 ip4:1.2.3.4/032"));  // leading zero
+  CHECK(auth::spfSyntaxError("v=spf1 ip4:01.2.3.4"));
+  CHECK(auth::spfSyntaxError("v=spf1 foo:bar.example.com"));  // unknown mechanism
+  CHECK(auth::spfSyntaxError("v=spf1 a:\xEF\xBB\xBFx.example.com"));
+  CHECK(auth::spfSyntaxError("v=spf1 a:%{c}.example.com"));  // c is for exp= text only
+  CHECK_FALSE(auth::spfSyntaxError("v=spf1 moo.cow-far_out=man:dog/cat -all"));
+}
+
+TEST_CASE("SPF records are rewritten into forms libspf2 evaluates as the RFC says") {
+  CHECK(auth::rewriteForLibspf2("v=spf1 -ip4:1.2.3.4/0", true) ==
+        "v=spf1 -ip4:0.0.0.0/1 -ip4:128.0.0.0/1");
+  CHECK(auth::rewriteForLibspf2("v=spf1 a/0 -all", true) == "v=spf1 exists:%{d} -all");
+  CHECK(auth::rewriteForLibspf2("v=spf1 a:x.example.com//0 -all", true) ==
+        "v=spf1 a:x.example.com -all");
+  CHECK(auth::rewriteForLibspf2("v=spf1 a/0 -all", false) == "v=spf1 a -all");
+  CHECK(auth::rewriteForLibspf2("v=spf1 moo=cow redirect=x.example.com ~all", true) ==
+        "v=spf1 ~all");
+  CHECK(auth::rewriteForLibspf2("v=spf1 redirect=x.example.com", true) ==
+        "v=spf1 redirect=x.example.com");
+}
+
+TEST_CASE("DMARC records, organisational domains and From domains") {
+  std::string why;
+  auto r =
+      auth::parseDmarcRecord("v=DMARC1; p=quarantine; sp=reject; np=none; pct=25; adkim=s", &why);
+  REQUIRE(r);
+  CHECK(r->p == 'q');
+  CHECK(r->sp == 'r');
+  CHECK(r->np == 'n');
+  CHECK(r->pct == 25);
+  CHECK(r->strictDkim);
+  CHECK_FALSE(r->strictSpf);
+  CHECK_FALSE(auth::parseDmarcRecord("v=DMARC1; sp=quarantine", &why));  // no p=
+  CHECK_FALSE(auth::parseDmarcRecord("v=spf1 -all", &why));
+  CHECK(auth::organizationalDomain("mail.example.co.uk") == "example.co.uk");
+  CHECK(auth::organizationalDomain("a.b.example.com") == "example.com");
+  CHECK(auth::fromDomains({"\"Test, User\" <test@Example.COM>"}) ==
+        std::vector<std::string>{"example.com"});
+  CHECK(auth::fromDomains({"a@one.test, b@two.test"}) ==
+        std::vector<std::string>{"one.test", "two.test"});
+  CHECK(auth::fromDomains({"undisclosed-recipients:;"}).empty());
+}
+
+TEST_CASE("DMARC evaluation: alignment, sp=, pct= sampling") {
+  auth::DmarcDns d;
+  d.atFrom.status = dns::Status::NxDomain;
+  d.atOrg = dns::Answer{
+      dns::Status::Ok,
+      {{"_dmarc.example.com", dns::Type::TXT, 60, "v=DMARC1; p=none; sp=reject; pct=50", 0}},
+      {},
+      "",
+      false};
+  auth::SpfOutcome spf{auth::SpfResult::Pass, "bounce.example.com", "mailfrom", "", 1, 0};
+  auto o = auth::evaluateDmarc("news.example.com", d, spf, {}, [] { return 0; });
+  CHECK(o.result == "pass");  // relaxed: bounce.example.com aligns with news.example.com
+  spf.result = auth::SpfResult::Fail;
+  o = auth::evaluateDmarc("news.example.com", d, spf, {}, [] { return 0; });
+  CHECK(o.result == "fail");
+  CHECK(o.orgRecord);
+  CHECK(o.disposition == 'r');  // sp= for a subdomain, sampled in
+  o = auth::evaluateDmarc("news.example.com", d, spf, {}, [] { return 99; });
+  CHECK(o.sampledOut);
+  CHECK(o.disposition == 'q');  // sampled out: the next milder policy
+  auth::DmarcDns temp;
+  temp.atFrom.status = dns::Status::Timeout;
+  CHECK(auth::evaluateDmarc("example.com", temp, spf, {}, [] { return 0; }).result == "temperror");
+}
+
+TEST_CASE("Authentication-Results: our value, and forged ones removed") {
+  std::string v = auth::authResultsValue(
+      "gw.test",
+      {{"spf", "pass", "", {{"smtp.mailfrom", "example.com"}}},
+       {"dkim",
+        "pass",
+        "",
+        {{"header.d", "example.com"}, {"header.i", "@example.com"}, {"header.b", "ab/+="}}}});
+  CHECK(v ==
+        "gw.test; spf=pass smtp.mailfrom=example.com; dkim=pass header.d=example.com "
+        "header.i=@example.com "
+        "header.b=\"ab/+=\"");
+  CHECK(auth::authResultsValue("gw.test", {}) == "gw.test; none");
+  CHECK(auth::authservIdOf(" (comment) GW.test 1; spf=pass") == "gw.test");
+  int removed = 0;
+  std::string msg =
+      "Received: x\r\nAuthentication-Results: gw.test;\r\n dmarc=pass\r\nAuthentication-Results: "
+      "other.test; "
+      "spf=pass\r\nSubject: s\r\n\r\nAuthentication-Results: gw.test; in the body\r\n";
+  std::string out = auth::removeClaimedAuthResults(msg, "GW.TEST", &removed);
+  CHECK(removed == 1);
+  CHECK(out ==
+        "Received: x\r\nAuthentication-Results: other.test; spf=pass\r\nSubject: s\r\n\r\n"
+        "Authentication-Results: gw.test; in the body\r\n");
+}
+
+TEST_CASE("DKIM key names come from every signature's s= and d=") {
+  auth::DkimVerifier v(auth::DkimSettings{});
+  std::string msg =
+      "DKIM-Signature: v=1; a=rsa-sha256; d=Example.com;\r\n s=sel1; h=from; bh=x; b=y\r\n"
+      "DKIM-Signature: v=1; a=ed25519-sha256; d=example.org; s=ed; h=from; bh=x; b=y\r\n"
+      "From: a@example.com\r\n\r\nbody\r\n";
+  CHECK(v.keyNames(msg) ==
+        std::vector<std::string>{"sel1._domainkey.example.com", "ed._domainkey.example.org"});
+  CHECK(auth::parseTagList("v=1; a = rsa-sha256 ;b=ab\r\n cd")->at("b") == "abcd");
+  CHECK_FALSE(auth::parseTagList("v=1; v=2"));
+}
