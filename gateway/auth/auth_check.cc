@@ -56,12 +56,13 @@ struct Run {
   core::Post post;
 
   void release() {
-    bool last;
+    std::function<void()> f;
     {
       std::lock_guard lock(mutex);
-      last = --pending == 0;
+      // `finish` holds this Run: moving it out breaks the cycle once it has run.
+      if (--pending == 0) f = std::move(finish);
     }
-    if (last) post(finish);
+    if (f) post(std::move(f));
   }
   void hold() {
     std::lock_guard lock(mutex);
