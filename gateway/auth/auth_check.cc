@@ -42,6 +42,26 @@ std::map<std::string, double> defaultAuthScores() {
 
 namespace {
 
+std::string spfSymbol(SpfResult r) {
+  switch (r) {
+    case SpfResult::None:
+      return "SPF_NONE";
+    case SpfResult::Neutral:
+      return "SPF_NEUTRAL";
+    case SpfResult::Pass:
+      return "SPF_PASS";
+    case SpfResult::Fail:
+      return "SPF_FAIL";
+    case SpfResult::SoftFail:
+      return "SPF_SOFTFAIL";
+    case SpfResult::TempError:
+      return "SPF_TEMPERROR";
+    case SpfResult::PermError:
+      return "SPF_PERMERROR";
+  }
+  return "SPF_NONE";
+}
+
 // Everything one message's evaluation gathers, filled from several threads.
 struct Run {
   std::mutex mutex;
@@ -50,7 +70,7 @@ struct Run {
   bool spfRan = false, heloRan = false;
   std::map<std::string, dns::Answer> keys;
   std::vector<std::string> fromDomains;
-  size_t fromFields = 0;
+  size_t fromFields = 0, fromAddresses = 0;
   std::map<std::string, DmarcDns> dmarc;
   std::function<void()> finish;
   core::Post post;
@@ -86,7 +106,9 @@ struct AuthCheck::Impl {
         hostname(std::move(host)),
         spf(r, SpfSettings{10, 2, hostname}),
         dkim(settings.dkimSettings),
-        pool(static_cast<size_t>(std::max(1, settings.spfWorkers))) {}
+        pool(static_cast<size_t>(std::max(1, settings.spfWorkers))) {
+    loadPublicSuffixList();
+  }
   ~Impl() { pool.join(); }
 
   double score(const std::string& sym) const {
@@ -105,9 +127,8 @@ struct AuthCheck::Impl {
   void discoverDmarc(const std::shared_ptr<Run>& run, const std::string& from) const {
     run->hold();
     resolver->lookup(dmarcName(from), dns::Type::TXT, [this, run, from](const dns::Answer& a) {
-      bool found = false;
-      for (const auto& r : a.records)
-        if (r.data.rfind("v=DMARC1", 0) == 0) found = true;
+      std::string why;
+      const bool found = selectDmarcRecord(a, &why).has_value();
       {
         std::lock_guard lock(run->mutex);
         run->dmarc[from].atFrom = a;
@@ -116,10 +137,9 @@ struct AuthCheck::Impl {
       if (!found && !dns::isTemporary(a.status) && org != from) {
         run->hold();
         resolver->lookup(dmarcName(org), dns::Type::TXT, [this, run, from](const dns::Answer& o) {
-          bool np = false;
-          for (const auto& r : o.records)
-            if (r.data.rfind("v=DMARC1", 0) == 0 && r.data.find("np=") != std::string::npos)
-              np = true;
+          std::string why;
+          auto record = selectDmarcRecord(o, &why);
+          const bool np = record && record->np;
           {
             std::lock_guard lock(run->mutex);
             run->dmarc[from].atOrg = o;
@@ -150,13 +170,8 @@ struct AuthCheck::Impl {
     const std::string mailFrom = ctx.tx->mailFrom.null ? "" : ctx.tx->mailFrom.str();
 
     if (run.spfRan) {
-      std::string r(spfResultName(run.spf.result));
-      std::string sym = "SPF_" + [&] {
-        std::string u = r;
-        for (auto& c : u) c = static_cast<char>(std::toupper(c));
-        return u;
-      }();
-      add(sym, "SPF " + r + " for " + run.spf.domain);
+      const std::string r(spfResultName(run.spf.result));
+      add(spfSymbol(run.spf.result), "SPF " + r + " for " + run.spf.domain);
       if (run.spf.result == SpfResult::TempError) temperror = true;
       AuthResultEntry e{"spf", r, run.spf.explanation.size() < 120 ? run.spf.explanation : "", {}};
       if (run.spf.identity == "mailfrom")
@@ -218,7 +233,7 @@ struct AuthCheck::Impl {
         add("DMARC_MISSING_FROM", "no usable From address");
         ar.push_back({"dmarc", "permerror", "no From address", {}});
       } else {
-        if (run.fromFields > 1 || run.fromDomains.size() > 1)
+        if (run.fromFields > 1 || run.fromAddresses > 1)
           add("DMARC_MULTIPLE_FROM", "more than one From field or address");
         // Several From domains: each is evaluated and the strictest outcome applies.
         std::optional<DmarcOutcome> worst;
@@ -229,9 +244,7 @@ struct AuthCheck::Impl {
           if (o.result == "pass") return 1;
           return 2;
         };
-        std::set<std::string> seen;
         for (const auto& d : run.fromDomains) {
-          if (!seen.insert(d).second) continue;
           auto o = evaluateDmarc(d, run.dmarc[d], run.spf, sigs, [this] { return sample(); });
           if (!worst || rank(o) > rank(*worst)) worst = o;
         }
@@ -348,8 +361,10 @@ void AuthCheck::run(const core::CheckContext& ctx, core::StageOutcome& out,
       });
     }
   }
+  // One header parse serves the DKIM key names and the From domains.
+  const mime::HeaderSection header = mime::parseHeaderSection(ctx.tx->message);
   if (s.dkim) {
-    for (const auto& name : impl_->dkim.keyNames(ctx.tx->message)) {
+    for (const auto& name : impl_->dkim.keyNames(header.fields)) {
       run->hold();
       impl_->resolver->lookup(name, dns::Type::TXT, [run, name](const dns::Answer& a) {
         {
@@ -361,15 +376,21 @@ void AuthCheck::run(const core::CheckContext& ctx, core::StageOutcome& out,
     }
   }
   if (s.dmarc) {
-    auto section = mime::parseHeaderSection(ctx.tx->message);
     std::vector<std::string> fromValues;
-    for (const auto& h : section.fields)
+    for (const auto& h : header.fields)
       if (mime::iequals(h.name, "From")) fromValues.push_back(h.value);
     run->fromFields = fromValues.size();
-    run->fromDomains = fromDomains(fromValues);
+    // Distinct domains, at most five: each costs up to three lookups.
+    auto domains = fromDomains(fromValues);
+    run->fromAddresses = domains.size();
     std::set<std::string> seen;
-    for (const auto& d : run->fromDomains)
-      if (seen.insert(d).second && seen.size() <= 5) impl_->discoverDmarc(run, d);
+    for (auto& d : domains) {
+      if (seen.contains(d)) continue;
+      if (seen.size() == 5) break;
+      seen.insert(d);
+      run->fromDomains.push_back(std::move(d));
+    }
+    for (const auto& d : run->fromDomains) impl_->discoverDmarc(run, d);
   }
   run->release();
 }

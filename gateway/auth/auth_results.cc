@@ -1,15 +1,13 @@
 #include "gateway/auth/auth_results.h"
 
+#include "gateway/core/text.h"
+#include "gateway/mime/headers.h"
+
 namespace portcullis::auth {
 
 namespace {
 
-std::string lowerAscii(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  return out;
-}
+using core::lowerAscii;
 
 bool isTokenChar(char c) {
   // RFC 2045 token: any CHAR except SPACE, CTLs, and tspecials.
@@ -91,43 +89,30 @@ std::string authservIdOf(std::string_view value) {
   return lowerAscii(value.substr(start, i - start));
 }
 
-std::string removeClaimedAuthResults(std::string_view message, const std::string& authservId,
-                                     int* removed) {
-  *removed = 0;
+int removeClaimedAuthResults(std::string& message, const std::string& authservId) {
   const std::string ours = lowerAscii(authservId);
-  std::string out;
-  out.reserve(message.size());
+  int removed = 0;
   size_t pos = 0;
-  while (pos < message.size()) {
-    size_t eol = message.find("\r\n", pos);
-    size_t lineEnd = eol == std::string_view::npos ? message.size() : eol + 2;
-    std::string_view line = message.substr(pos, lineEnd - pos);
-    if (line == "\r\n") {  // end of the header section: the body is copied as it is
-      out.append(message.substr(pos));
-      return out;
-    }
-    // One field: this line and its continuation lines.
-    size_t fieldEnd = lineEnd;
-    while (fieldEnd < message.size() && (message[fieldEnd] == ' ' || message[fieldEnd] == '\t')) {
+  // Only the header section is walked; a claimed field is cut out where it stands, so a
+  // message without one (nearly every message) is neither copied nor changed.
+  while (pos < message.size() && message.compare(pos, 2, "\r\n") != 0) {
+    size_t fieldEnd = pos;
+    do {  // this line and its continuation lines
       size_t e = message.find("\r\n", fieldEnd);
-      fieldEnd = e == std::string_view::npos ? message.size() : e + 2;
-    }
-    std::string_view field = message.substr(pos, fieldEnd - pos);
+      fieldEnd = e == std::string::npos ? message.size() : e + 2;
+    } while (fieldEnd < message.size() && (message[fieldEnd] == ' ' || message[fieldEnd] == '\t'));
+    std::string_view field(message.data() + pos, fieldEnd - pos);
     auto colon = field.find(':');
-    bool drop = false;
-    if (colon != std::string_view::npos) {
-      std::string name = lowerAscii(field.substr(0, colon));
-      while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.pop_back();
-      if (name == "authentication-results" && authservIdOf(field.substr(colon + 1)) == ours)
-        drop = true;
+    if (colon != std::string_view::npos &&
+        lowerAscii(mime::trim(field.substr(0, colon))) == "authentication-results" &&
+        authservIdOf(field.substr(colon + 1)) == ours) {
+      message.erase(pos, fieldEnd - pos);
+      ++removed;
+    } else {
+      pos = fieldEnd;
     }
-    if (drop)
-      ++*removed;
-    else
-      out.append(field);
-    pos = fieldEnd;
   }
-  return out;
+  return removed;
 }
 
 }  // namespace portcullis::auth

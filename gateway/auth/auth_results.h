@@ -21,9 +21,8 @@ std::string authResultsValue(const std::string& authservId,
 // The authserv-id an Authentication-Results value names (lower case), skipping comments.
 std::string authservIdOf(std::string_view value);
 
-// `message` without the Authentication-Results fields whose authserv-id is `authservId`
-// (case-insensitive). `removed` counts them.
-std::string removeClaimedAuthResults(std::string_view message, const std::string& authservId,
-                                     int* removed);
+// Removes from `message` the Authentication-Results fields whose authserv-id is `authservId`
+// (case-insensitive); returns how many.
+int removeClaimedAuthResults(std::string& message, const std::string& authservId);
 
 }  // namespace portcullis::auth

@@ -5,6 +5,8 @@
 #include <memory>
 #include <stdexcept>
 
+#include "gateway/core/text.h"
+
 extern "C" {
 #define _Bool bool  // dkim.h is C and uses _Bool
 #include <opendkim/dkim.h>
@@ -15,46 +17,13 @@ namespace portcullis::auth {
 
 namespace {
 
-std::string lowerAscii(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  return out;
-}
+using core::lowerAscii;
 
-std::string_view trimWsp(std::string_view s) {
-  while (!s.empty() &&
-         (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))
-    s.remove_prefix(1);
-  while (!s.empty() &&
-         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
-    s.remove_suffix(1);
-  return s;
-}
-
-// Each DKIM-Signature field's value, unfolded, in message order.
-std::vector<std::string> signatureFields(std::string_view message) {
+// Each DKIM-Signature field's value (unfolded), in message order.
+std::vector<std::string> signatureFields(const std::vector<mime::Header>& header) {
   std::vector<std::string> out;
-  size_t pos = 0;
-  std::string* current = nullptr;
-  while (pos < message.size()) {
-    size_t eol = message.find("\r\n", pos);
-    if (eol == std::string_view::npos) eol = message.size();
-    std::string_view line = message.substr(pos, eol - pos);
-    pos = eol + 2;
-    if (line.empty()) break;  // end of the header
-    if (line[0] == ' ' || line[0] == '\t') {
-      if (current) current->append(line);
-      continue;
-    }
-    current = nullptr;
-    auto colon = line.find(':');
-    if (colon != std::string_view::npos &&
-        lowerAscii(trimWsp(line.substr(0, colon))) == "dkim-signature") {
-      out.emplace_back(line.substr(colon + 1));
-      current = &out.back();
-    }
-  }
+  for (const auto& h : header)
+    if (mime::iequals(h.name, "DKIM-Signature")) out.push_back(h.value);
   return out;
 }
 
@@ -114,13 +83,13 @@ std::optional<std::map<std::string, std::string>> parseTagList(std::string_view 
   size_t pos = 0;
   while (pos <= text.size()) {
     size_t semi = text.find(';', pos);
-    std::string_view item = trimWsp(
+    std::string_view item = mime::trim(
         text.substr(pos, semi == std::string_view::npos ? std::string_view::npos : semi - pos));
     pos = semi == std::string_view::npos ? text.size() + 1 : semi + 1;
     if (item.empty()) continue;
     auto eq = item.find('=');
     if (eq == std::string_view::npos) return std::nullopt;
-    std::string name(trimWsp(item.substr(0, eq)));
+    std::string name(mime::trim(item.substr(0, eq)));
     std::string value;
     for (char c : item.substr(eq + 1))
       if (c != ' ' && c != '\t' && c != '\r' && c != '\n') value += c;
@@ -154,9 +123,9 @@ DkimVerifier::DkimVerifier(DkimSettings settings)
 
 DkimVerifier::~DkimVerifier() = default;
 
-std::vector<std::string> DkimVerifier::keyNames(std::string_view message) const {
+std::vector<std::string> DkimVerifier::keyNames(const std::vector<mime::Header>& header) const {
   std::vector<std::string> names;
-  for (const auto& field : signatureFields(message)) {
+  for (const auto& field : signatureFields(header)) {
     if (names.size() >= settings_.maxSignatures) break;
     auto tags = parseTagList(field);
     if (!tags || !tags->contains("d") || !tags->contains("s")) continue;
@@ -215,7 +184,7 @@ std::vector<DkimSignatureResult> DkimVerifier::verify(
   if (out.empty()) {
     // libopendkim keeps no signature list when a key callback asked to try again (or the
     // signatures did not parse): report each signature from our own reading of it.
-    for (const auto& field : signatureFields(message)) {
+    for (const auto& field : signatureFields(mime::parseHeaderSection(message).fields)) {
       if (out.size() >= settings_.maxSignatures) break;
       DkimSignatureResult r;
       auto tags = parseTagList(field);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "gateway/dns/resolver.h"
+#include "gateway/mime/headers.h"
 
 namespace portcullis::auth {
 
@@ -38,8 +39,9 @@ class DkimVerifier {
   DkimVerifier(const DkimVerifier&) = delete;
   DkimVerifier& operator=(const DkimVerifier&) = delete;
 
-  // "selector._domainkey.domain" for each DKIM-Signature field (at most maxSignatures).
-  std::vector<std::string> keyNames(std::string_view message) const;
+  // "selector._domainkey.domain" for each DKIM-Signature field of the message's header (at
+  // most maxSignatures).
+  std::vector<std::string> keyNames(const std::vector<mime::Header>& header) const;
 
   // Verifies every signature of `message` (CRLF line ends) with the key records in `keys`,
   // by key name. A name missing from `keys` counts as a DNS failure (temperror).

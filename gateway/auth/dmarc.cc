@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <mutex>
 
+#include "gateway/core/text.h"
+
 #include "gateway/auth/dkim.h"
 
 extern "C" {
@@ -15,11 +17,7 @@ namespace portcullis::auth {
 
 namespace {
 
-std::string lowerAscii(std::string s) {
-  for (auto& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  return s;
-}
+using core::lowerAscii;
 
 char policyLetter(const std::string& v) {
   std::string l = lowerAscii(v);
@@ -77,11 +75,22 @@ std::optional<DmarcRecord> parseDmarcRecord(const std::string& txt, std::string*
   return r;
 }
 
-std::string organizationalDomain(const std::string& domain) {
+namespace {
+const psl_ctx_t* publicSuffixes() {
   static const psl_ctx_t* psl = [] {
     const psl_ctx_t* p = psl_latest(nullptr);  // Debian's publicsuffix list, else the built-in one
     return p ? p : psl_builtin();
   }();
+  return psl;
+}
+}  // namespace
+
+void loadPublicSuffixList() {
+  publicSuffixes();
+}
+
+std::string organizationalDomain(const std::string& domain) {
+  const psl_ctx_t* psl = publicSuffixes();
   const std::string d = lowerAscii(domain);
   const char* reg = psl ? psl_registrable_domain(psl, d.c_str()) : nullptr;
   return reg ? std::string(reg) : d;
@@ -126,25 +135,26 @@ std::vector<std::string> fromDomains(const std::vector<std::string>& fromFieldVa
   return out;
 }
 
+std::optional<DmarcRecord> selectDmarcRecord(const dns::Answer& answer, std::string* why) {
+  std::vector<DmarcRecord> found;
+  for (const auto& rec : answer.records) {
+    if (rec.data.rfind("v=DMARC1", 0) != 0) continue;
+    std::string w;
+    if (auto r = parseDmarcRecord(rec.data, &w))
+      found.push_back(*r);
+    else
+      *why = w;
+  }
+  if (found.size() == 1) return found.front();
+  if (found.size() > 1) *why = "more than one DMARC record";
+  return std::nullopt;
+}
+
 DmarcOutcome evaluateDmarc(const std::string& fromDomain, const DmarcDns& dns,
                            const SpfOutcome& spf, const std::vector<DkimSignatureResult>& dkim,
                            const std::function<int()>& sample) {
   DmarcOutcome out;
   out.fromDomain = fromDomain;
-  auto pick = [&](const dns::Answer& a, std::string* why) -> std::optional<DmarcRecord> {
-    std::vector<DmarcRecord> found;
-    for (const auto& rec : a.records) {
-      if (rec.data.rfind("v=DMARC1", 0) != 0) continue;
-      std::string w;
-      if (auto r = parseDmarcRecord(rec.data, &w))
-        found.push_back(*r);
-      else
-        *why = w;
-    }
-    if (found.size() == 1) return found.front();
-    if (found.size() > 1) *why = "more than one DMARC record";
-    return std::nullopt;
-  };
   std::string why;
   std::optional<DmarcRecord> record;
   if (dns::isTemporary(dns.atFrom.status)) {
@@ -152,7 +162,7 @@ DmarcOutcome evaluateDmarc(const std::string& fromDomain, const DmarcDns& dns,
     out.reason = "DNS error looking up " + dmarcName(fromDomain);
     return out;
   }
-  record = pick(dns.atFrom, &why);
+  record = selectDmarcRecord(dns.atFrom, &why);
   if (record) {
     out.policyDomain = fromDomain;
   } else if (dns.atOrg) {
@@ -161,7 +171,7 @@ DmarcOutcome evaluateDmarc(const std::string& fromDomain, const DmarcDns& dns,
       out.reason = "DNS error looking up the organisational domain's record";
       return out;
     }
-    record = pick(*dns.atOrg, &why);
+    record = selectDmarcRecord(*dns.atOrg, &why);
     if (record) {
       out.policyDomain = organizationalDomain(fromDomain);
       out.orgRecord = true;

@@ -28,6 +28,14 @@ struct DmarcRecord {
 // Parses a _dmarc TXT record; nullopt with `why` when it is not a usable DMARC record.
 std::optional<DmarcRecord> parseDmarcRecord(const std::string& txt, std::string* why);
 
+// The one usable DMARC record of a _dmarc answer (RFC 7489 6.6.3: none, or more than one, is no
+// policy). Discovery (whether to fall back to the organisational domain) and evaluation use it.
+std::optional<DmarcRecord> selectDmarcRecord(const dns::Answer& answer, std::string* why);
+
+// Reads the public suffix list (a file of a few hundred KB) now, at start-up, instead of on the
+// thread of the first message that needs it.
+void loadPublicSuffixList();
+
 // The registrable domain under the public suffix list ("mail.example.co.uk" -> "example.co.uk").
 std::string organizationalDomain(const std::string& domain);
 

@@ -159,6 +159,27 @@ struct SpfVerifier::Layer {
 
 namespace {
 
+SpfResult resultOf(SPF_response_t* resp) {
+  switch (resp ? SPF_response_result(resp) : SPF_RESULT_INVALID) {
+    case SPF_RESULT_PASS:
+      return SpfResult::Pass;
+    case SPF_RESULT_FAIL:
+      return SpfResult::Fail;
+    case SPF_RESULT_SOFTFAIL:
+      return SpfResult::SoftFail;
+    case SPF_RESULT_NEUTRAL:
+      return SpfResult::Neutral;
+    case SPF_RESULT_NONE:
+      return SpfResult::None;
+    case SPF_RESULT_TEMPERROR:
+      return SpfResult::TempError;
+    case SPF_RESULT_PERMERROR:
+    case SPF_RESULT_INVALID:
+      break;
+  }
+  return SpfResult::PermError;
+}
+
 // Re-reads an evaluation through what our resolver saw, in lookup order, and applies the
 // RFC 7208 rules libspf2 lacks: a DNS error ends the evaluation with temperror (4.4, 5), a
 // record with a syntax error anywhere is a permerror (4.6), and so are more than 10
@@ -260,30 +281,7 @@ SpfOutcome SpfVerifier::evaluate(const std::string& ip, const std::string& helo,
       out.explanation = "sender address cannot be checked";
     } else {
       SPF_request_query_mailfrom(req, &resp);
-      switch (resp ? SPF_response_result(resp) : SPF_RESULT_INVALID) {
-        case SPF_RESULT_PASS:
-          out.result = SpfResult::Pass;
-          break;
-        case SPF_RESULT_FAIL:
-          out.result = SpfResult::Fail;
-          break;
-        case SPF_RESULT_SOFTFAIL:
-          out.result = SpfResult::SoftFail;
-          break;
-        case SPF_RESULT_NEUTRAL:
-          out.result = SpfResult::Neutral;
-          break;
-        case SPF_RESULT_NONE:
-          out.result = SpfResult::None;
-          break;
-        case SPF_RESULT_TEMPERROR:
-          out.result = SpfResult::TempError;
-          break;
-        case SPF_RESULT_PERMERROR:
-        case SPF_RESULT_INVALID:
-          out.result = SpfResult::PermError;
-          break;
-      }
+      out.result = resultOf(resp);
       if (resp && SPF_response_get_header_comment(resp))
         out.explanation = SPF_response_get_header_comment(resp);
       // libspf2 passes loopback clients without looking at the record; RFC 7208 has no such

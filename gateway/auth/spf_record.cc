@@ -6,24 +6,14 @@
 #include <cctype>
 #include <vector>
 
+#include "gateway/mime/headers.h"
+
 namespace portcullis::auth {
 
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+using mime::iequals;
+using mime::lower;
 
 bool isAlpha(char c) {
   return std::isalpha(static_cast<unsigned char>(c));

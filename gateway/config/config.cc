@@ -115,6 +115,42 @@ class Reader {
     return out;
   }
 
+  // `where`scores: a table of SYMBOL = score over the symbols `known` already lists.
+  void scores(const toml::table& t, std::map<std::string, double>& known, std::string_view where) {
+    const toml::node* n = t.get("scores");
+    if (!n) return;
+    const std::string name = std::string(where) + "scores";
+    const toml::table* table = n->as_table();
+    if (!table) return error(n, name + " must be a table of SYMBOL = score");
+    for (const auto& [sym, v] : *table) {
+      const std::string key(sym.str());
+      if (!known.contains(key))
+        error(&v, name + ": unknown symbol '" + key + "'");
+      else if (auto d = v.value<double>())
+        known[key] = *d;
+      else
+        error(&v, name + "." + key + " must be a number");
+    }
+  }
+
+  // A string key that must be one of `options`; the error lists them.
+  template <typename T>
+  void choice(const toml::table& t, std::string_view key, T& out,
+              std::initializer_list<std::pair<std::string_view, T>> options,
+              std::string_view where = "", std::string_view note = "") {
+    const toml::node* n = t.get(key);
+    if (!n) return;
+    std::string v;
+    str(t, key, v, where);
+    std::string names;
+    for (const auto& [name, value] : options) {
+      if (name == v) return void(out = value);
+      names += (names.empty() ? "\"" : ", \"") + std::string(name) + "\"";
+    }
+    error(n,
+          std::string(where) + std::string(key) + " must be one of " + names + std::string(note));
+  }
+
   const std::string& file() const { return file_; }
 
  private:
@@ -132,15 +168,6 @@ void readThresholds(Reader& r, const toml::table& t, core::Thresholds& th, std::
 
 const std::set<std::string_view> kCheckNames = {"client_access", "relay_domains", "mime_structure",
                                                 "content_rules", "auth"};
-
-std::optional<core::Action> parseAction(const std::string& v) {
-  if (v == "reject") return core::Action::Reject;
-  if (v == "quarantine") return core::Action::Quarantine;
-  if (v == "tempfail") return core::Action::Tempfail;
-  if (v == "discard") return core::Action::Discard;
-  if (v == "none" || v == "accept") return core::Action::Accept;
-  return std::nullopt;
-}
 
 std::optional<ListenAddress> parseListen(const std::string& s, std::string* why) {
   ListenAddress a;
@@ -320,48 +347,21 @@ void interpret(Reader& r, const toml::table& root, Config& c) {
     r.boolean(*t, "spf", c.auth.spf, w);
     r.boolean(*t, "dkim", c.auth.dkim, w);
     r.boolean(*t, "dmarc", c.auth.dmarc, w);
-    for (auto [key, target] :
-         {std::pair{"dmarc_reject_action", &c.auth.dmarcRejectAction},
-          std::pair{"dmarc_quarantine_action", &c.auth.dmarcQuarantineAction}}) {
-      if (const toml::node* n = t->get(key)) {
-        std::string v;
-        r.str(*t, key, v, w);
-        auto a = parseAction(v);
-        if (!a || *a == core::Action::Discard)
-          r.error(n, std::string(w) + key +
-                         " must be \"reject\", \"quarantine\", \"tempfail\" or \"none\"");
-        else
-          *target = *a;
-      }
-    }
-    if (const toml::node* n = t->get("dns_temperror")) {
-      std::string v;
-      r.str(*t, "dns_temperror", v, w);
-      if (v == "neutral")
-        c.auth.tempErrorAction = auth::TempErrorAction::Neutral;
-      else if (v == "tempfail")
-        c.auth.tempErrorAction = auth::TempErrorAction::Tempfail;
-      else
-        r.error(
-            n,
-            "auth.dns_temperror must be \"neutral\" or \"tempfail\" (a DNS error never rejects)");
-    }
+    using core::Action;
+    const std::initializer_list<std::pair<std::string_view, Action>> actions = {
+        {"reject", Action::Reject},
+        {"quarantine", Action::Quarantine},
+        {"tempfail", Action::Tempfail},
+        {"none", Action::Accept}};
+    r.choice(*t, "dmarc_reject_action", c.auth.dmarcRejectAction, actions, w);
+    r.choice(*t, "dmarc_quarantine_action", c.auth.dmarcQuarantineAction, actions, w);
+    r.choice(*t, "dns_temperror", c.auth.tempErrorAction,
+             {{"neutral", auth::TempErrorAction::Neutral},
+              {"tempfail", auth::TempErrorAction::Tempfail}},
+             w, " (a DNS error never rejects)");
     r.integer(*t, "dkim_min_key_bits", c.auth.dkimSettings.minKeyBits, 512, 16384, w);
     r.integer(*t, "spf_workers", c.auth.spfWorkers, 1, 256, w);
-    if (const toml::node* n = t->get("scores")) {
-      if (const toml::table* scores = n->as_table()) {
-        for (const auto& [sym, v] : *scores) {
-          if (!c.auth.scores.contains(std::string(sym.str())))
-            r.error(&v, "auth.scores: unknown symbol '" + std::string(sym.str()) + "'");
-          else if (auto d = v.value<double>())
-            c.auth.scores[std::string(sym.str())] = *d;
-          else
-            r.error(&v, "auth.scores." + std::string(sym.str()) + " must be a number");
-        }
-      } else {
-        r.error(n, "auth.scores must be a table of SYMBOL = score");
-      }
-    }
+    r.scores(*t, c.auth.scores, w);
   } else if (root.get("auth")) {
     r.error(root.get("auth"), "'auth' must be a table");
   }
@@ -372,20 +372,7 @@ void interpret(Reader& r, const toml::table& root, Config& c) {
     r.integer(*t, "max_depth", c.mime.limits.maxDepth, 1, 100, w);
     r.integer(*t, "max_parts", c.mime.limits.maxParts, 1, 100000, w);
     r.integer(*t, "max_decoded_bytes", c.mime.limits.maxDecodedBytes, 1024, int64_t(1) << 32, w);
-    if (const toml::node* n = t->get("scores")) {
-      if (const toml::table* scores = n->as_table()) {
-        for (const auto& [sym, v] : *scores) {
-          if (!c.mime.scores.contains(std::string(sym.str())))
-            r.error(&v, "mime.scores: unknown symbol '" + std::string(sym.str()) + "'");
-          else if (auto d = v.value<double>())
-            c.mime.scores[std::string(sym.str())] = *d;
-          else
-            r.error(&v, "mime.scores." + std::string(sym.str()) + " must be a number");
-        }
-      } else {
-        r.error(n, "mime.scores must be a table of SYMBOL = score");
-      }
-    }
+    r.scores(*t, c.mime.scores, w);
   }
 
   auto base = std::make_shared<core::Policy>();

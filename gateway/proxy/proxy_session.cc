@@ -243,8 +243,7 @@ asio::awaitable<void> ProxySession::onMessage() {
   core::Verdict verdict = session_.info().connectVerdict;
   // RFC 8601 5: Authentication-Results fields that claim to be ours are forgeries; drop them
   // before the message goes on, whatever the checks decided.
-  int forged = 0;
-  tx->message = auth::removeClaimedAuthResults(tx->message, config_.auth.authservId, &forged);
+  const int forged = auth::removeClaimedAuthResults(tx->message, config_.auth.authservId);
   if (forged)
     core::log::info("session=" + session_.info().id + " tx=" + tx->id + " removed " +
                     std::to_string(forged) +

@@ -16,7 +16,7 @@ import socket
 import struct
 import threading
 
-from dnslib import AAAA, CNAME, MX, NS, PTR, QTYPE, RCODE, RR, SOA, TXT, A, DNSRecord, RD
+from dnslib import AAAA, CNAME, MX, NS, PTR, QTYPE, RCODE, RR, SOA, A, DNSLabel, DNSRecord, RD
 
 
 def _bytes(v):
@@ -124,7 +124,6 @@ class DnsServer:
 
     @staticmethod
     def _wire_name(name):
-        from dnslib import DNSLabel
         return DNSLabel([p.encode("latin-1") for p in name.split(".")])
 
     def _exists(self, name):

@@ -61,7 +61,8 @@ TEST_CASE("errors name file and line - typos are not silently ignored") {
   std::vector<std::string> msgs;
   for (const auto& e : r.errors) msgs.push_back(e.str());
   auto has = [&](const std::string& s) {
-    return std::any_of(msgs.begin(), msgs.end(), [&](const auto& m) { return m.find(s) != std::string::npos; });
+    return std::any_of(msgs.begin(), msgs.end(),
+                       [&](const auto& m) { return m.find(s) != std::string::npos; });
   };
   CHECK(has(path + ":2: unknown key 'relay_domain'"));
   CHECK(has(path + ":4: 'smtp.max_errors' must be an integer"));
@@ -79,7 +80,8 @@ TEST_CASE("TOML syntax errors and bad downstream URLs") {
   auto u = config::load("", {{"downstream", "ftp://x"}});
   REQUIRE_FALSE(u.config);
   CHECK(u.errors[0].message.find("downstream 'ftp://x'") != std::string::npos);
-  for (const char* good : {"smtp://[::1]:25", "lmtp://127.0.0.1:24", "lmtp:unix:/run/dovecot/lmtp", "maildir:/tmp/m"})
+  for (const char* good :
+       {"smtp://[::1]:25", "lmtp://127.0.0.1:24", "lmtp:unix:/run/dovecot/lmtp", "maildir:/tmp/m"})
     CHECK(relay::DownstreamUrl::parse(good, nullptr));
   for (const char* bad : {"smtp://host", "smtp://host:0", "smtp://:25", "lmtp:unix:", "maildir:"})
     CHECK_FALSE(relay::DownstreamUrl::parse(bad, nullptr));
@@ -90,7 +92,8 @@ TEST_CASE("snapshot loads list files and reports their errors with line numbers"
   auto r = config::loadSnapshot("", {{"client_access.file", list}});
   REQUIRE_FALSE(r.snapshot);
   REQUIRE(r.errors.size() == 1);
-  CHECK(r.errors[0].str() == list + ":2: 'bogus' is not an IPv4/IPv6 address or network (host bits must be zero)");
+  CHECK(r.errors[0].str() ==
+        list + ":2: 'bogus' is not an IPv4/IPv6 address or network (host bits must be zero)");
   auto missing = config::loadSnapshot("", {{"client_access.file", "/nonexistent/list"}});
   REQUIRE_FALSE(missing.snapshot);
   CHECK(missing.errors[0].str() == "/nonexistent/list: cannot open list file");
@@ -100,12 +103,44 @@ TEST_CASE("snapshot loads list files and reports their errors with line numbers"
 }
 
 TEST_CASE("mime limits and scores from config - unknown symbols are errors") {
-  auto path = writeTemp("m.toml", "[mime]\nmax_depth = 5\n[mime.scores]\nATTACHMENT_EXECUTABLE = 9.5\nNO_SUCH = 1\n");
+  auto path = writeTemp(
+      "m.toml", "[mime]\nmax_depth = 5\n[mime.scores]\nATTACHMENT_EXECUTABLE = 9.5\nNO_SUCH = 1\n");
   auto r = config::load(path, {});
   REQUIRE(r.errors.size() == 1);
   CHECK(r.errors[0].str() == path + ":5: mime.scores: unknown symbol 'NO_SUCH'");
-  auto ok = config::load("", {{"mime.max_depth", "5"}, {"mime.scores.ATTACHMENT_EXECUTABLE", "9.5"}});
+  auto ok =
+      config::load("", {{"mime.max_depth", "5"}, {"mime.scores.ATTACHMENT_EXECUTABLE", "9.5"}});
   REQUIRE(ok.config);
   CHECK(ok.config->mime.limits.maxDepth == 5);
   CHECK(ok.config->mime.scores.at("ATTACHMENT_EXECUTABLE") == 9.5);
+}
+
+TEST_CASE("dns and auth from config - bad servers, actions and symbols are errors with lines") {
+  auto path = writeTemp("a.toml",
+                        "[dns]\nservers = [\"127.0.0.1:5353\", \"ns.example.com\"]\n"
+                        "[auth]\ndns_temperror = \"reject\"\ndmarc_reject_action = \"drop\"\n"
+                        "[auth.scores]\nSPF_FAIL = 3.5\nNO_SUCH = 1\n");
+  auto r = config::load(path, {});
+  REQUIRE(r.errors.size() == 4);
+  CHECK(r.errors[0].str() == path +
+                                 ":2: dns.servers: 'ns.example.com': not an IP address (a name "
+                                 "server is given by address)");
+  CHECK(r.errors[1].str() == path +
+                                 ":5: auth.dmarc_reject_action must be one of \"reject\", "
+                                 "\"quarantine\", \"tempfail\", \"none\"");
+  CHECK(r.errors[2].str() == path +
+                                 ":4: auth.dns_temperror must be one of \"neutral\", \"tempfail\" "
+                                 "(a DNS error never rejects)");
+  CHECK(r.errors[3].str() == path + ":8: auth.scores: unknown symbol 'NO_SUCH'");
+  auto ok = config::load("", {{"dns.servers", "[::1]:53"},
+                              {"auth.dmarc_reject_action", "quarantine"},
+                              {"auth.dns_temperror", "tempfail"},
+                              {"auth.scores.SPF_FAIL", "3.5"},
+                              {"hostname", "mx.test"}});
+  REQUIRE(ok.config);
+  CHECK(ok.config->dns.servers == std::vector<std::string>{"[::1]:53"});
+  CHECK(ok.config->auth.dmarcRejectAction == core::Action::Quarantine);
+  CHECK(ok.config->auth.tempErrorAction == auth::TempErrorAction::Tempfail);
+  CHECK(ok.config->auth.scores.at("SPF_FAIL") == 3.5);
+  CHECK(ok.config->auth.authservId == "mx.test");  // defaults to the host name
 }
