@@ -71,6 +71,8 @@ class AuthTest(unittest.TestCase):
             "relaxed.test": [("TXT", "v=spf1 ip4:127.0.0.1 -all")],
             "_dmarc.relaxed.test": [("TXT", "v=DMARC1; p=reject; aspf=r")],
             "_dmarc.timeout.test": [("TIMEOUT", None)],
+            # An unusable record at the From domain counts as none: the org domain's applies.
+            f"_dmarc.bad.{DOMAIN}": [("TXT", "v=DMARC1; p=bogus")],
             "timeout.test": [("TIMEOUT", None)],
         }
         cls.dns = DnsServer(cls.zone)
@@ -152,6 +154,9 @@ class AuthTest(unittest.TestCase):
         self.assertEqual(report["action"], "reject")
         self.assertIn("DMARC_POLICY_REJECT", [s["name"] for s in report["symbols"]])
         self.assertIn("SPF_FAIL", [s["name"] for s in report["symbols"]])
+        report = self.scan(base_message(frm=f"x@bad.{DOMAIN}"), ip="198.51.100.7", mail_from=f"x@bad.{DOMAIN}")
+        self.assertIn("DMARC_POLICY_REJECT", [s["name"] for s in report["symbols"]])
+        self.assertIn("Used Org Domain Record", self.auth_results(report))
         # DNS down for the sender domain: never a reject.
         report = self.scan(base_message(frm="x@timeout.test"), ip="198.51.100.7", mail_from="x@timeout.test")
         names = [s["name"] for s in report["symbols"]]
