@@ -49,7 +49,9 @@ struct Counters {
 };
 thread_local Counters* current = nullptr;
 
-[[noreturn]] void onLibspf2Error(const char* file, int line, const char* msg) {
+// GNU spelling: clang makes noreturn part of the function type only this way, and libspf2's
+// handler pointer is declared with it.
+__attribute__((noreturn)) void onLibspf2Error(const char* file, int line, const char* msg) {
   // libspf2 calls this on internal inconsistencies and expects it not to return; the default
   // aborts the process. Unwinding back to evaluate() turns it into a permerror for one message.
   throw std::runtime_error(std::string("libspf2: ") + (msg ? msg : "error") + " (" +
