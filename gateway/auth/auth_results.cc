@@ -67,8 +67,8 @@ std::string authservIdOf(std::string_view value) {
       } else if (c == '(') {
         int depth = 0;
         for (; i < value.size(); ++i) {
-          if (value[i] == '\\')
-            ++i;
+          if (value[i] == '\\' && i + 1 < value.size())
+            ++i;  // a quoted-pair; a backslash at the very end quotes nothing
           else if (value[i] == '(')
             ++depth;
           else if (value[i] == ')' && --depth == 0) {

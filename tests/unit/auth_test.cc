@@ -154,6 +154,9 @@ TEST_CASE("Authentication-Results: our value, and forged ones removed") {
         "header.b=\"ab/+=\"");
   CHECK(auth::authResultsValue("gw.test", {}) == "gw.test; none");
   CHECK(auth::authservIdOf(" (comment) GW.test 1; spf=pass") == "gw.test");
+  // Found by fuzz_auth_text: an unterminated comment ending in a backslash ran past the end.
+  CHECK(auth::authservIdOf("(\x9b\xd6\xd7\\") == "");
+  CHECK(auth::authservIdOf("(a \\) still comment) id.test;") == "id.test");
   std::string msg =
       "Received: x\r\nAuthentication-Results: gw.test;\r\n dmarc=pass\r\nAuthentication-Results: "
       "other.test; "
