@@ -4,6 +4,7 @@
 
 #include <toml++/toml.h>
 #include <charconv>
+#include <cstdio>
 #include <map>
 #include <set>
 
@@ -95,6 +96,22 @@ class Reader {
         out = std::chrono::milliseconds(static_cast<int64_t>(*v * 1000));
     }
   }
+  // Seconds (fractions allowed) from `min` to `max`, both inclusive.
+  template <typename Duration>
+  void duration(const toml::table& t, std::string_view key, Duration& out, double min, double max,
+                std::string_view where = "") {
+    if (const toml::node* n = t.get(key)) {
+      auto v = n->value<double>();
+      if (!v || *v < min || *v > max) {
+        char range[64];
+        std::snprintf(range, sizeof range, "%g to %g", min, max);
+        error(n, "'" + std::string(where) + std::string(key) + "' must be a number of seconds from " +
+                     range);
+      } else {
+        out = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(*v));
+      }
+    }
+  }
   std::vector<std::string> strings(const toml::table& t, std::string_view key,
                                    std::string_view where = "") {
     std::vector<std::string> out;
@@ -166,8 +183,9 @@ void readThresholds(Reader& r, const toml::table& t, core::Thresholds& th, std::
   r.optNumber(t, "add_headers", th.addHeaders, where);
 }
 
-const std::set<std::string_view> kCheckNames = {"client_access", "relay_domains", "mime_structure",
-                                                "content_rules", "auth"};
+const std::set<std::string_view> kCheckNames = {
+    "client_access", "dnsbl", "reverse_dns", "helo", "relay_domains", "mime_structure",
+    "content_rules", "auth"};
 
 std::optional<ListenAddress> parseListen(const std::string& s, std::string* why) {
   ListenAddress a;
@@ -197,7 +215,8 @@ std::optional<ListenAddress> parseListen(const std::string& s, std::string* why)
 void interpret(Reader& r, const toml::table& root, Config& c) {
   r.checkKeys(root, "",
               {"listen", "hostname", "downstream", "relay_domains", "workers", "log_level", "smtp",
-               "relay", "client_access", "mime", "rules", "dns", "auth", "verdict", "policy"});
+               "relay", "client_access", "mime", "rules", "dns", "auth", "firewall", "greylist",
+               "verdict", "policy"});
   if (root.get("listen")) {
     c.listen.clear();
     for (const auto& s : r.strings(root, "listen")) {
@@ -376,6 +395,81 @@ void interpret(Reader& r, const toml::table& root, Config& c) {
   }
 
   auto base = std::make_shared<core::Policy>();
+  if (const toml::table* t = root["firewall"].as_table()) {
+    const char* w = "firewall.";
+    auto& f = c.firewall;
+    r.checkKeys(*t, w,
+                {"pregreet_delay", "pregreet_action", "dnsbl", "dnsbl_threshold",
+                 "dnswl_threshold", "dnsbl_action", "max_connections", "max_connections_per_ip",
+                 "max_connections_per_subnet", "rate_per_ip", "rate_per_subnet", "ipv4_prefix",
+                 "ipv6_prefix", "pipelining_action", "non_smtp_action", "bare_newline_action",
+                 "max_unknown_commands", "tarpit_delay", "tarpit_score", "tarpit_after_errors",
+                 "pass_ttl", "fail_ttl", "cache_entries", "reverse_dns", "helo_checks",
+                 "helo_own_name_action", "scores"});
+    using firewall::FirewallAction;
+    const std::initializer_list<std::pair<std::string_view, FirewallAction>> actions = {
+        {"ignore", FirewallAction::Ignore},
+        {"tempfail", FirewallAction::Tempfail},
+        {"reject", FirewallAction::Reject},
+        {"drop", FirewallAction::Drop}};
+    r.duration(*t, "pregreet_delay", f.pregreetDelay, 0, 60, w);
+    r.choice(*t, "pregreet_action", f.pregreetAction, actions, w);
+    if (t->get("dnsbl")) {
+      for (const auto& spec : r.strings(*t, "dnsbl", w)) {
+        std::string why;
+        if (auto site = firewall::parseDnsblSite(spec, &why))
+          f.dnsbl.push_back(std::move(*site));
+        else
+          r.error(t->get("dnsbl"), "firewall.dnsbl: " + why);
+      }
+    }
+    r.number(*t, "dnsbl_threshold", f.dnsblThreshold, w);
+    r.number(*t, "dnswl_threshold", f.dnswlThreshold, w);
+    r.choice(*t, "dnsbl_action", f.dnsblAction, actions, w);
+    r.integer(*t, "max_connections", f.limits.maxConnections, 0, 1'000'000, w);
+    r.integer(*t, "max_connections_per_ip", f.limits.maxConnectionsPerIp, 0, 1'000'000, w);
+    r.integer(*t, "max_connections_per_subnet", f.limits.maxConnectionsPerSubnet, 0, 1'000'000, w);
+    r.integer(*t, "rate_per_ip", f.limits.ratePerIp, 0, 1'000'000, w);
+    r.integer(*t, "rate_per_subnet", f.limits.ratePerSubnet, 0, 1'000'000, w);
+    r.integer(*t, "ipv4_prefix", f.limits.ipv4Prefix, 8, 32, w);
+    r.integer(*t, "ipv6_prefix", f.limits.ipv6Prefix, 16, 128, w);
+    r.choice(*t, "pipelining_action", f.pipeliningAction, actions, w);
+    r.choice(*t, "non_smtp_action", f.nonSmtpAction, actions, w);
+    r.choice(*t, "bare_newline_action", f.bareNewlineAction, actions, w);
+    r.integer(*t, "max_unknown_commands", f.maxUnknownCommands, 0, 1000, w);
+    r.duration(*t, "tarpit_delay", f.tarpitDelay, 0, 30, w);
+    r.number(*t, "tarpit_score", f.tarpitScore, w);
+    r.integer(*t, "tarpit_after_errors", f.tarpitAfterErrors, 0, 1000, w);
+    r.duration(*t, "pass_ttl", f.passTtl, 0, 30 * 86400, w);
+    r.duration(*t, "fail_ttl", f.failTtl, 0, 30 * 86400, w);
+    r.integer(*t, "cache_entries", f.cacheEntries, 0, 100'000'000, w);
+    r.boolean(*t, "reverse_dns", f.reverseDns, w);
+    r.boolean(*t, "helo_checks", f.heloChecks, w);
+    r.choice(*t, "helo_own_name_action", f.heloOwnNameAction, actions, w);
+    r.scores(*t, f.scores, w);
+  } else if (root.get("firewall")) {
+    r.error(root.get("firewall"), "'firewall' must be a table");
+  }
+
+  if (const toml::table* t = root["greylist"].as_table()) {
+    const char* w = "greylist.";
+    auto& g = c.greylist;
+    r.checkKeys(*t, w,
+                {"enabled", "delay", "retry_window", "pass_ttl", "auto_allowlist_after",
+                 "ipv4_prefix", "ipv6_prefix", "max_entries", "score"});
+    r.boolean(*t, "enabled", g.enabled, w);
+    r.duration(*t, "delay", g.delay, 0, 86400, w);
+    r.duration(*t, "retry_window", g.retryWindow, 60, 90 * 86400, w);
+    r.duration(*t, "pass_ttl", g.passTtl, 60, 365 * 86400, w);
+    r.integer(*t, "auto_allowlist_after", g.autoAllowlistAfter, 0, 1000, w);
+    r.integer(*t, "ipv4_prefix", g.ipv4Prefix, 8, 32, w);
+    r.integer(*t, "ipv6_prefix", g.ipv6Prefix, 16, 128, w);
+    r.integer(*t, "max_entries", g.maxEntries, 1000, 100'000'000, w);
+    r.number(*t, "score", g.score, w);
+  } else if (root.get("greylist")) {
+    r.error(root.get("greylist"), "'greylist' must be a table");
+  }
+
   if (const toml::table* t = root["verdict"].as_table()) {
     r.checkKeys(*t, "verdict.", {"reject", "discard", "tempfail", "quarantine", "add_headers"});
     readThresholds(r, *t, base->thresholds, "verdict.");
@@ -479,7 +573,8 @@ LoadResult load(const std::string& path, const std::vector<Override>& overrides)
     auto setValue = [&](auto&& v) { parent->insert_or_assign(leaf, std::forward<decltype(v)>(v)); };
     toml::node* value = parsed ? parsed->get("v") : nullptr;
     const bool listKey = (existing && existing->is_array()) || o.key == "listen" ||
-                         o.key == "relay_domains" || leaf == "disable";
+                         o.key == "relay_domains" || o.key == "firewall.dnsbl" ||
+                         leaf == "disable";
     if (listKey && !(value && value->is_array())) {
       toml::array arr;
       if (repeat && existing && existing->is_array()) arr = *existing->as_array();
@@ -504,6 +599,12 @@ LoadResult load(const std::string& path, const std::vector<Override>& overrides)
     cfg->hostname = host[0] ? host : "localhost";
   }
   cfg->smtp.hostname = cfg->hostname;
+  // The firewall's after-banner protocol tests run inside the SMTP session.
+  const auto drop = firewall::FirewallAction::Drop;
+  cfg->smtp.dropOnPipelining = cfg->firewall.pipeliningAction == drop;
+  cfg->smtp.dropOnNonSmtp = cfg->firewall.nonSmtpAction == drop;
+  cfg->smtp.dropOnBareNewline = cfg->firewall.bareNewlineAction == drop;
+  cfg->smtp.maxUnknownCommands = cfg->firewall.maxUnknownCommands;
   if (cfg->auth.authservId.empty()) cfg->auth.authservId = cfg->hostname;
   if (result.errors.empty()) result.config = cfg;
   return result;

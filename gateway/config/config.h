@@ -15,6 +15,7 @@
 #include "gateway/core/log.h"
 #include "gateway/core/policy.h"
 #include "gateway/dns/resolver.h"
+#include "gateway/firewall/settings.h"
 #include "gateway/relay/downstream_url.h"
 #include "gateway/relay/relay_settings.h"
 #include "gateway/smtp/server_session.h"
@@ -57,6 +58,10 @@ struct Config {
 
   // SPF, DKIM, DMARC and Authentication-Results ([auth]); on by default.
   auth::AuthSettings auth;
+
+  // The connection firewall ([firewall]) and greylisting ([greylist], off by default).
+  firewall::FirewallSettings firewall;
+  firewall::GreylistSettings greylist;
 
   core::PolicyMap policies;
 };

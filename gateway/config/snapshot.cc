@@ -3,12 +3,28 @@
 #include "gateway/checks/client_access_check.h"
 #include "gateway/checks/mime_structure_check.h"
 #include "gateway/checks/relay_domains_check.h"
+#include "gateway/firewall/dnsbl_check.h"
+#include "gateway/firewall/helo_check.h"
+#include "gateway/firewall/rdns_check.h"
 
 namespace portcullis::config {
 
 SnapshotResult buildSnapshot(std::shared_ptr<const Config> config) {
   SnapshotResult result;
   std::vector<std::shared_ptr<const core::Check>> checks;
+  std::shared_ptr<const checks::CidrTable> accessTable;
+  // One resolver for every check that asks DNS, made only if one does.
+  const auto& fw = config->firewall;
+  const bool needDns = config->auth.enabled || !fw.dnsbl.empty() || fw.reverseDns || fw.heloChecks;
+  std::shared_ptr<dns::Resolver> resolver;
+  if (needDns) {
+    std::string error;
+    resolver = dns::Resolver::create(config->dns, &error);
+    if (!resolver) {
+      result.errors.push_back({config->sourceFile, 0, error});
+      return result;
+    }
+  }
   if (!config->clientAccessFile.empty()) {
     auto loaded = checks::CidrTable::load(config->clientAccessFile);
     if (auto* errs = std::get_if<std::vector<core::SourceError>>(&loaded)) {
@@ -17,8 +33,18 @@ SnapshotResult buildSnapshot(std::shared_ptr<const Config> config) {
     }
     auto table =
         std::make_shared<const checks::CidrTable>(std::get<checks::CidrTable>(std::move(loaded)));
+    accessTable = table;
     checks.push_back(std::make_shared<checks::ClientAccessCheck>(table, config->clientAccess));
   }
+  // Connect and helo stages: the firewall's DNS tests. The access list runs first, so a
+  // denied client costs no DNS.
+  auto fwSettings = std::make_shared<const firewall::FirewallSettings>(fw);
+  if (!fw.dnsbl.empty())
+    checks.push_back(std::make_shared<firewall::DnsblCheck>(resolver, fwSettings));
+  if (fw.reverseDns) checks.push_back(std::make_shared<firewall::RdnsCheck>(resolver, fwSettings));
+  if (fw.heloChecks)
+    checks.push_back(
+        std::make_shared<firewall::HeloCheck>(resolver, fwSettings, config->hostname));
   checks::RelayDomains domains(config->relayDomains);
   if (domains.empty())
     result.warnings.push_back("relay_domains is empty: every recipient will be refused");
@@ -36,18 +62,13 @@ SnapshotResult buildSnapshot(std::shared_ptr<const Config> config) {
   }
 
   if (config->auth.enabled) {
-    std::string error;
-    auto resolver = dns::Resolver::create(config->dns, &error);
-    if (!resolver) {
-      result.errors.push_back({config->sourceFile, 0, error});
-      return result;
-    }
     checks.push_back(std::make_shared<auth::AuthCheck>(resolver, config->auth, config->hostname));
   }
 
   auto snap = std::make_shared<Snapshot>();
   snap->config = std::move(config);
   snap->pipeline = std::make_shared<core::Pipeline>(std::move(checks));
+  snap->clientAccess = std::move(accessTable);
   result.snapshot = std::move(snap);
   return result;
 }

@@ -4,6 +4,7 @@
 #include <memory>
 #include <vector>
 
+#include "gateway/checks/cidr_table.h"
 #include "gateway/config/config.h"
 #include "gateway/core/pipeline.h"
 
@@ -12,6 +13,9 @@ namespace portcullis::config {
 struct Snapshot {
   std::shared_ptr<const Config> config;
   std::shared_ptr<const core::Pipeline> pipeline;
+  // The client access list, also read before the banner: allowlisted clients skip the
+  // firewall's limits and delays. Null when no list is configured.
+  std::shared_ptr<const checks::CidrTable> clientAccess;
 };
 
 struct SnapshotResult {

@@ -35,6 +35,11 @@ struct StageOutcome {
   std::optional<ForcedAction> forced;
   // Header fields to add to the message if it is accepted (Authentication-Results).
   std::vector<std::pair<std::string, std::string>> headers;
+  // Connect stage: what the session learns about its client (the firewall's reverse DNS and
+  // DNS allowlists). The front door copies these into SessionInfo.
+  std::optional<std::string> clientName;  // forward-confirmed reverse DNS name
+  std::optional<std::string> iprev;       // RFC 8601 iprev result: pass, fail, temperror, ...
+  bool allowlisted = false;
 
   // The pipeline stops launching further checks once a stage is decided this way.
   bool decisive() const {

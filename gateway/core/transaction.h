@@ -27,7 +27,9 @@ struct SessionInfo {
   std::string id;
   std::optional<IpAddress> clientIp;  // absent for `scan` without --client-ip
   uint16_t clientPort = 0;
-  std::string clientName = "unknown";  // verified reverse DNS name, once a resolver provides it
+  std::string clientName = "unknown";  // forward-confirmed reverse DNS name (the firewall's)
+  std::string iprev;                   // RFC 8601 iprev result, empty when not checked
+  std::optional<IpAddress> serverIp;   // the address the client connected to
   std::string helo;
   bool esmtp = false;
   TlsInfo tls;

@@ -11,7 +11,10 @@ namespace {
 auto tokenFor(std::error_code& ec) { return asio::redirect_error(asio::use_awaitable, ec); }
 }  // namespace
 
-Stream::Stream(Socket socket) : socket_(std::move(socket)), timer_(socket_.get_executor()) {}
+Stream::Stream(Socket socket) : socket_(std::move(socket)), timer_(socket_.get_executor()) {
+  std::error_code ignored;
+  socket_.non_blocking(true, ignored);  // readSome's synchronous read after the wait
+}
 
 Stream::~Stream() { timer_.cancel(); }
 
@@ -59,15 +62,27 @@ std::error_code Stream::translate(std::error_code ec) const {
 }
 
 asio::awaitable<std::error_code> Stream::readSome(std::string& into, size_t max) {
-  // One buffer per stream, allocated once: resizing `into` would zero-fill it on every read.
-  if (readBuf_.size() < max) readBuf_.resize(max);
   std::error_code ec;
   size_t n = 0;
-  if (tls_)
+  if (tls_) {
+    // One buffer per TLS stream, allocated once: resizing `into` would zero-fill it every read.
+    if (readBuf_.size() < max) readBuf_.resize(max);
     n = co_await tls_->async_read_some(asio::buffer(readBuf_.data(), max), tokenFor(ec));
-  else
-    n = co_await socket_.async_read_some(asio::buffer(readBuf_.data(), max), tokenFor(ec));
-  into.append(readBuf_.data(), n);
+    into.append(readBuf_.data(), n);
+  } else {
+    // Plain sockets wait for readability and then read into the thread's buffer: an idle
+    // connection holds no read buffer at all (thousands of them are what a flood looks like).
+    thread_local std::vector<char> buffer;
+    while (true) {
+      co_await socket_.async_wait(asio::socket_base::wait_read, tokenFor(ec));
+      if (ec) break;
+      if (buffer.size() < max) buffer.resize(max);
+      n = socket_.read_some(asio::buffer(buffer.data(), max), ec);
+      if (ec != asio::error::would_block && ec != asio::error::try_again) break;
+      ec.clear();
+    }
+    into.append(buffer.data(), n);
+  }
   if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) co_return std::error_code{};
   co_return translate(ec);
 }

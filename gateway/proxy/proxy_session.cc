@@ -5,9 +5,12 @@
 #include <cstdio>
 #include <cstring>
 
+#include <asio/experimental/awaitable_operators.hpp>
+
 #include "gateway/auth/auth_results.h"
 #include "gateway/core/headers.h"
 #include "gateway/core/log.h"
+#include "gateway/firewall/dnsbl_check.h"
 #include "gateway/proxy/stage_runner.h"
 #include "gateway/relay/maildir_downstream.h"
 #include "gateway/relay/smtp_downstream.h"
@@ -46,6 +49,11 @@ core::SessionInfo sessionInfo(net::Socket& s) {
     std::memcpy(tcp.data(), ep.data(), std::min<size_t>(ep.size(), tcp.capacity()));
     info.clientIp = core::IpAddress::parse(tcp.address().to_string());
     info.clientPort = tcp.port();
+    auto local = s.local_endpoint(ec);
+    if (!ec) {
+      std::memcpy(tcp.data(), local.data(), std::min<size_t>(local.size(), tcp.capacity()));
+      info.serverIp = core::IpAddress::parse(tcp.address().to_string());
+    }
   }
   return info;
 }
@@ -90,6 +98,16 @@ core::CheckContext ProxySession::context(const core::Policy& policy, const core:
 
 asio::awaitable<bool> ProxySession::flush() {
   if (!session_.hasOutput()) co_return true;
+  if (!tarpit_ && !session_.info().allowlisted &&
+      session_.errors() >= config_.firewall.tarpitAfterErrors &&
+      config_.firewall.tarpitAfterErrors > 0)
+    tarpit_ = true;
+  if (tarpit_ && config_.firewall.tarpitDelay.count() > 0 && !shared_.stopping) {
+    // Tarpit: a suspicious client waits for every reply; a bot's time is its throughput.
+    asio::steady_timer delay(stream_.executor(), config_.firewall.tarpitDelay);
+    std::error_code ignored;
+    co_await delay.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+  }
   stream_.setDeadline(config_.idleTimeout);
   const std::string out = session_.takeOutput();  // named: see smtp_downstream.cc on GCC 12
   auto ec = co_await stream_.write(out);
@@ -98,24 +116,17 @@ asio::awaitable<bool> ProxySession::flush() {
 }
 
 asio::awaitable<void> ProxySession::run() {
-  const core::Policy& base = *config_.policies.fallback();
   auto& info = session_.info();
   core::log::debug("connect from [" + info.clientAddressText() +
                    "]:" + std::to_string(info.clientPort) + " session=" + info.id);
-  auto connect = co_await runStage(*snapshot_->pipeline, core::Stage::Connect, context(base));
-  for (auto& s : connect.symbols) info.connectVerdict.add(s);
-  if (connect.forced) {
-    info.connectVerdict.force(*connect.forced);
-    core::log::info("session=" + info.id + " client=[" + info.clientAddressText() +
-                    "] refused at connect by " + connect.forced->symbol + ": " +
-                    connect.forced->reply.summary());
-  }
-  session_.greet(connect.forced ? connect.forced->reply : Reply{});
+  co_await open();
 
   std::string buf;
-  bool open = true;
-  while (open) {
-    switch (session_.next()) {
+  bool running = true;
+  while (running) {
+    const Event event = session_.next();
+    applyViolations();
+    switch (event) {
       case Event::NeedInput: {
         if (!co_await flush()) {
           session_.eof();
@@ -164,7 +175,7 @@ asio::awaitable<void> ProxySession::run() {
         if (downstream_) co_await downstream_->reset();
         break;
       case Event::Close:
-        open = false;
+        running = false;
         break;
     }
   }
@@ -174,7 +185,192 @@ asio::awaitable<void> ProxySession::run() {
     co_await downstream_->quit();
   }
   stream_.close();
+  rememberClient();
   core::log::debug("disconnect session=" + info.id);
+}
+
+asio::awaitable<void> ProxySession::open() {
+  auto& info = session_.info();
+  const auto& fw = config_.firewall;
+  const auto now = std::chrono::steady_clock::now();
+  const checks::AccessEntry* access = snapshot_->clientAccess && info.clientIp
+                                          ? snapshot_->clientAccess->find(*info.clientIp)
+                                          : nullptr;
+  accessAllowed_ = access && access->action == checks::AccessAction::Allow;
+  const bool accessDenied = access && access->action != checks::AccessAction::Allow;
+  auto refuse = [&](const std::string& symbol, const std::string& why, const std::string& text) {
+    core::log::info("session=" + info.id + " client=[" + info.clientAddressText() +
+                    "] refused at connect by " + symbol + ": " + why);
+    info.connectVerdict.add({symbol, fw.score(symbol), why, core::Stage::Connect});
+    session_.greet(makeReply(421, "4.7.0", config_.hostname + " " + text));
+  };
+  if (info.clientIp) {
+    auto admission = shared_.limiter.admit(*info.clientIp, accessAllowed_, now);
+    if (admission.refused) {
+      refuse(admission.refused->symbol, admission.refused->reason, admission.refused->text);
+      co_return;
+    }
+    lease_ = std::move(admission.lease);
+  }
+  std::optional<firewall::ClientCache::Entry> cached;
+  if (info.clientIp && !accessAllowed_) cached = shared_.clientCache.get(info.clientIp->str(), now);
+  if (cached && !cached->passed) {
+    refuse("FW_CACHED_FAIL", "failed " + cached->reason + " recently",
+           "Service unavailable; try again later");
+    co_return;
+  }
+  admitted_ = true;
+  cachedPass_ = cached && cached->passed;
+
+  // The greeting delay runs while the connect-stage checks (DNS lists, reverse DNS) do: a
+  // legitimate client loses nothing it would not lose waiting for DNS anyway.
+  const bool pregreetTest =
+      fw.pregreetDelay.count() > 0 && info.clientIp && !accessAllowed_ && !accessDenied && !cachedPass_;
+  if (pregreetTest) {
+    session_.greetPartial();
+    if (!co_await flush()) {
+      session_.eof();
+      session_.greet({});
+      co_return;
+    }
+  }
+  const core::Policy& base = *config_.policies.fallback();
+  const core::CheckContext ctx = context(base);
+  std::string early;
+  core::StageOutcome connect;
+  if (pregreetTest) {
+    using namespace asio::experimental::awaitable_operators;
+    std::tie(connect, early) = co_await (
+        runStage(*snapshot_->pipeline, core::Stage::Connect, ctx) && waitForPregreet());
+  } else {
+    connect = co_await runStage(*snapshot_->pipeline, core::Stage::Connect, ctx);
+  }
+  if (pregreetTest && early.empty() && !stream_.socket().is_open()) {
+    // The client hung up during the delay (a bot giving up): neither passed nor failed.
+    session_.eof();
+    session_.greet({});
+    co_return;
+  }
+  if (pregreetTest && !early.empty()) {
+    std::string shown;
+    for (unsigned char c : early.substr(0, 40)) shown += c >= 0x20 && c < 0x7f ? char(c) : '.';
+    connect.symbols.push_back({"FW_PREGREET", fw.score("FW_PREGREET"),
+                               std::to_string(early.size()) + " bytes before the greeting: \"" +
+                                   shown + "\"",
+                               core::Stage::Connect});
+    if (auto f = firewall::firewallForcedAction(fw.pregreetAction, "FW_PREGREET",
+                                                "Protocol error: you talked before my greeting"))
+      if (!connect.allowlisted) connect.force(*f);
+  } else if (pregreetTest) {
+    pregreetPassed_ = true;
+  }
+  applyConnectOutcome(connect);
+  if (!early.empty() && !session_.closed()) session_.receive(early);
+}
+
+asio::awaitable<std::string> ProxySession::waitForPregreet() {
+  std::string early;
+  stream_.setDeadline(config_.firewall.pregreetDelay);
+  auto ec = co_await stream_.readSome(early);
+  stream_.clearDeadline();
+  if (ec == std::errc::timed_out) co_return std::string();
+  if (ec || early.empty()) {
+    std::error_code ignored;
+    stream_.socket().close(ignored);
+    co_return std::string();
+  }
+  co_return early;
+}
+
+void ProxySession::applyConnectOutcome(core::StageOutcome& connect) {
+  auto& info = session_.info();
+  const auto& fw = config_.firewall;
+  for (auto& s : connect.symbols) info.connectVerdict.add(s);
+  if (connect.clientName) info.clientName = *connect.clientName;
+  if (connect.iprev) info.iprev = *connect.iprev;
+  info.allowlisted = accessAllowed_ || connect.allowlisted;
+  if (info.allowlisted) session_.relaxProtocolTests();
+  if (connect.forced) {
+    info.connectVerdict.force(*connect.forced);
+    core::log::info("session=" + info.id + " client=[" + info.clientAddressText() +
+                    "] refused at connect by " + connect.forced->symbol + ": " +
+                    connect.forced->reply.summary());
+    if (connect.forced->symbol.starts_with("FW_")) failedTest_ = connect.forced->symbol;
+  }
+  tarpit_ = !info.allowlisted && fw.tarpitScore > 0 && info.connectVerdict.score() >= fw.tarpitScore;
+  if (tarpit_)
+    core::log::info("session=" + info.id + " client=[" + info.clientAddressText() +
+                    "] tarpitted: connect score " + std::to_string(info.connectVerdict.score()));
+  session_.greet(connect.forced ? connect.forced->reply : Reply{});
+}
+
+void ProxySession::applyViolations() {
+  auto violations = session_.takeViolations();
+  if (violations.empty()) return;
+  auto& info = session_.info();
+  const auto& fw = config_.firewall;
+  for (const auto& v : violations) {
+    const std::string symbol(smtp::violationSymbol(v.kind));
+    firewall::FirewallAction action = firewall::FirewallAction::Drop;  // error limits close
+    if (v.kind == smtp::Violation::Kind::Pipelining) action = fw.pipeliningAction;
+    if (v.kind == smtp::Violation::Kind::NonSmtp) action = fw.nonSmtpAction;
+    if (v.kind == smtp::Violation::Kind::BareNewline) action = fw.bareNewlineAction;
+    if (info.allowlisted || v.inData) action = firewall::FirewallAction::Ignore;
+    info.connectVerdict.add({symbol, fw.score(symbol), v.detail, core::Stage::Connect});
+    core::log::info("session=" + info.id + " client=[" + info.clientAddressText() +
+                    "] protocol test " + symbol + " failed (" +
+                    std::string(firewall::firewallActionName(action)) + "): " + v.detail);
+    if (action == firewall::FirewallAction::Ignore) {
+      tarpit_ = !info.allowlisted && !v.inData;
+      continue;
+    }
+    if (failedTest_.empty()) failedTest_ = symbol;
+    if (auto f = firewall::firewallForcedAction(action, symbol, "Protocol error"))
+      if (f->reply.code != 421 && !session_.refusingTransactions())
+        session_.refuseTransactions(f->reply);
+  }
+}
+
+void ProxySession::rememberClient() {
+  const auto& info = session_.info();
+  const auto& fw = config_.firewall;
+  if (!info.clientIp || accessAllowed_ || !admitted_) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (!failedTest_.empty()) {
+    shared_.clientCache.fail(info.clientIp->str(), failedTest_, fw.failTtl, now);
+    return;
+  }
+  // A pass needs the greeting test passed (or passed before) and no protocol test failed.
+  for (const auto& s : info.connectVerdict.symbols())
+    if (s.name.starts_with("FW_")) return;
+  if (pregreetPassed_ || cachedPass_) shared_.clientCache.pass(info.clientIp->str(), fw.passTtl, now);
+}
+
+bool ProxySession::greylisted(core::Verdict& verdict, core::Decision& d, core::Reply& r) {
+  const auto& gl = config_.greylist;
+  const auto& info = session_.info();
+  auto* tx = session_.transaction();
+  if (!gl.enabled || !info.clientIp || info.allowlisted) return false;
+  if (d.action != core::Action::Accept && d.action != core::Action::AddHeaders) return false;
+  // Authenticated-good senders skip it: a DMARC pass means the From domain vouches for the
+  // message, and greylisting it would only delay wanted mail.
+  for (const auto& s : verdict.symbols())
+    if (s.name == "DMARC_PASS") return false;
+  std::vector<std::string> rcpts;
+  for (const auto& rc : tx->recipients) rcpts.push_back(rc.address.str());
+  auto g = shared_.greylist.check(gl, *info.clientIp, tx->mailFrom.null ? "" : tx->mailFrom.str(),
+                                  rcpts, std::chrono::system_clock::now());
+  if (g.result != firewall::Greylist::Result::Greylisted) {
+    core::log::debug("session=" + info.id + " tx=" + tx->id + " greylist pass: " + g.reason);
+    return false;
+  }
+  verdict.add({"GREYLIST", gl.score, g.reason, core::Stage::Data});
+  d.action = core::Action::Tempfail;
+  d.decidedBy = "GREYLIST";
+  r = makeReply(451, "4.7.1",
+                "Greylisted, please try again in " + std::to_string(g.retryAfter.count()) +
+                    " seconds (ref " + tx->id + ")");
+  return true;
 }
 
 asio::awaitable<void> ProxySession::onHelo() {
@@ -253,9 +449,12 @@ asio::awaitable<void> ProxySession::onMessage() {
   core::Decision d = verdict.decide(policy.thresholds);
 
   Reply r;
-  switch (d.action) {
+  const bool greylist = greylisted(verdict, d, r);
+  if (greylist) co_await downstream_->reset();
+  switch (greylist ? core::Action::Tempfail : d.action) {
     case core::Action::Reject:
     case core::Action::Tempfail:
+      if (greylist) break;
       co_await downstream_->reset();
       // A generic text plus a reference the admin finds in the log (tx=...); symbol names are
       // never shown to the sender.

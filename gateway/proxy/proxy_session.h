@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "gateway/config/snapshot.h"
+#include "gateway/firewall/connection_limiter.h"
 #include "gateway/net/stream.h"
 #include "gateway/proxy/shared_state.h"
 #include "gateway/relay/downstream.h"
@@ -22,6 +23,14 @@ class ProxySession {
 
  private:
   asio::awaitable<bool> flush();
+  // Before the banner: admission (limits, the client cache), the greeting delay with the
+  // connect-stage checks running meanwhile, then the banner or the refusal.
+  asio::awaitable<void> open();
+  asio::awaitable<std::string> waitForPregreet();
+  void applyConnectOutcome(core::StageOutcome& outcome);
+  void applyViolations();
+  void rememberClient();
+  bool greylisted(core::Verdict& verdict, core::Decision& d, core::Reply& r);
   asio::awaitable<void> onHelo();
   asio::awaitable<void> onMail();
   asio::awaitable<void> onRcpt();
@@ -38,6 +47,13 @@ class ProxySession {
   std::unique_ptr<relay::Downstream> downstream_;
   bool idle_ = false;  // waiting for a command between transactions
   bool kicked_ = false;
+  firewall::ConnectionLimiter::Lease lease_;
+  bool accessAllowed_ = false;    // allowlisted by the client access list
+  bool pregreetPassed_ = false;   // the greeting delay ran and the client waited
+  bool cachedPass_ = false;       // skipped the tests: passed them recently
+  bool admitted_ = false;         // not refused by limits or the fail cache
+  std::string failedTest_;        // the firewall test that refused this client, for the cache
+  bool tarpit_ = false;
 };
 
 std::unique_ptr<relay::Downstream> makeDownstream(asio::any_io_executor ex,

@@ -35,6 +35,8 @@ std::shared_ptr<const config::Snapshot> Server::current() {
 int Server::run() {
   const config::Config& c = *current()->config;
   core::log::setLevel(c.logLevel);
+  shared_.limiter.configure(c.firewall.limits);
+  shared_.clientCache.setCapacity(c.firewall.cacheEntries);
   std::signal(SIGPIPE, SIG_IGN);
 
   if (c.smtp.offerStartTls) {
@@ -180,6 +182,9 @@ void Server::reload() {
         std::lock_guard lock(snapshotMutex_);
         snapshot_ = result.snapshot;
       }
+      // The firewall's counters and caches outlive the reload; only their limits change.
+      shared_.limiter.configure(now.firewall.limits);
+      shared_.clientCache.setCapacity(now.firewall.cacheEntries);
       core::log::info("reload complete");
     });
   });

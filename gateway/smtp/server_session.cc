@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cctype>
 #include <cstdlib>
 
 namespace portcullis::smtp {
@@ -23,9 +24,81 @@ void ServerSession::reply(int code, std::string_view enhanced, std::string text)
   reply(makeReply(code, std::string(enhanced), std::move(text)));
 }
 
+std::string_view violationSymbol(Violation::Kind k) {
+  switch (k) {
+    case Violation::Kind::Pipelining: return "FW_PIPELINING";
+    case Violation::Kind::NonSmtp: return "FW_NON_SMTP";
+    case Violation::Kind::BareNewline: return "FW_BARE_NEWLINE";
+    case Violation::Kind::TooManyErrors: return "FW_TOO_MANY_ERRORS";
+    case Violation::Kind::UnknownCommands: return "FW_UNKNOWN_COMMANDS";
+  }
+  return "FW_PROTOCOL";
+}
+
+namespace {
+
+// The offending line for logs: at most 60 bytes, controls and non-ASCII as '?'.
+std::string printable(std::string_view line) {
+  std::string out;
+  for (unsigned char c : line.substr(0, 60)) out += c >= 0x20 && c < 0x7f ? char(c) : '?';
+  if (line.size() > 60) out += "...";
+  return out;
+}
+
+bool isHttpOrHeaderLine(std::string_view line) {
+  // HTTP request lines (and proxies' CONNECT), as postscreen's forbidden commands.
+  static constexpr std::string_view kVerbs[] = {"GET ",     "POST ",  "HEAD ",  "PUT ", "DELETE ",
+                                                "OPTIONS ", "TRACE ", "PATCH ", "CONNECT "};
+  for (auto v : kVerbs) {
+    if (line.size() < v.size()) continue;
+    bool same = true;
+    for (size_t i = 0; i < v.size() && same; ++i)
+      same = std::toupper(static_cast<unsigned char>(line[i])) == v[i];
+    if (same) return true;
+  }
+  // A header line ("Host: x", "User-Agent: y"): a token directly followed by ':'. No SMTP verb
+  // is followed by ':' without a space before it.
+  size_t i = 0;
+  while (i < line.size() && (std::isalnum(static_cast<unsigned char>(line[i])) || line[i] == '-'))
+    ++i;
+  return i > 0 && i < line.size() && line[i] == ':' &&
+         std::isalpha(static_cast<unsigned char>(line[0]));
+}
+
+}  // namespace
+
+void ServerSession::violation(Violation::Kind kind, std::string_view line, bool drop,
+                              std::string text) {
+  violations_.push_back({kind, printable(line)});
+  if (drop) closeWith(421, "4.7.0", settings_.hostname + " Error: " + text + "; closing");
+}
+
+bool ServerSession::pipelinedAhead(const Command& cmd) const {
+  // RFC 2920 3.1: without PIPELINING (HELO, or no hello yet) every command waits for its reply;
+  // with it, EHLO, DATA, VRFY, EXPN, NOOP and AUTH must still end a group. QUIT closes anyway,
+  // and what follows STARTTLS is discarded, never run.
+  if (in_.empty() || cmd.verb == Verb::Quit || cmd.verb == Verb::StartTls) return false;
+  if (!info_.esmtp) return true;
+  switch (cmd.verb) {
+    case Verb::Ehlo:
+    case Verb::Helo:
+    case Verb::Data:
+    case Verb::Vrfy:
+    case Verb::Expn:
+    case Verb::Noop:
+    case Verb::Auth:
+      return true;
+    default:
+      return false;
+  }
+}
+
 void ServerSession::error(int code, std::string_view enhanced, std::string text) {
   reply(code, enhanced, std::move(text));
-  if (++errors_ >= settings_.maxErrors) closeWith(421, "4.7.0", settings_.hostname + " Error: too many errors");
+  if (++errors_ >= settings_.maxErrors) {
+    violations_.push_back({Violation::Kind::TooManyErrors, std::to_string(errors_) + " errors"});
+    closeWith(421, "4.7.0", settings_.hostname + " Error: too many errors");
+  }
 }
 
 void ServerSession::closeWith(int code, std::string_view enhanced, std::string text) {
@@ -41,10 +114,20 @@ void ServerSession::endTransaction() {
   dataMode_ = false;
 }
 
+void ServerSession::greetPartial() {
+  partialGreeting_ = true;
+  out_ += "220-" + settings_.hostname + " ESMTP Portcullis\r\n";
+}
+
+void ServerSession::refuseTransactions(Reply r) { refusing_ = std::move(r); }
+
 void ServerSession::greet(const Reply& r) {
   greeted_ = true;
   if (r.empty() || r.positive()) {
-    reply(220, "", settings_.hostname + " ESMTP Portcullis");
+    reply(220, "", settings_.hostname + (partialGreeting_ ? " ready" : " ESMTP Portcullis"));
+  } else if ((partialGreeting_ || r.code / 100 == 4) && r.code != 421) {
+    reply(220, "", settings_.hostname + (partialGreeting_ ? " ready" : " ESMTP Portcullis"));
+    refusing_ = r;
   } else if (r.code == 421) {
     closeWith(421, r.enhanced, r.text.empty() ? settings_.hostname + " Service not available" : r.text);
   } else {
@@ -138,7 +221,9 @@ ServerSession::Event ServerSession::next() {
     if (!line.empty() && line.back() == '\r') {
       line.pop_back();
     } else if (settings_.bareLineEndings == BareLineEndings::Reject) {
-      error(500, "5.5.2", "Error: bare <LF> received; commands end with <CR><LF>");
+      violation(Violation::Kind::BareNewline, line, settings_.dropOnBareNewline,
+                "bare <LF> received");
+      if (!closed_) error(500, "5.5.2", "Error: bare <LF> received; commands end with <CR><LF>");
       continue;
     }
     if (line.find('\r') != std::string::npos || line.find('\0') != std::string::npos) {
@@ -150,6 +235,11 @@ ServerSession::Event ServerSession::next() {
 }
 
 void ServerSession::handleLine(std::string_view line) {
+  if (isHttpOrHeaderLine(line)) {
+    violation(Violation::Kind::NonSmtp, line, settings_.dropOnNonSmtp, "non-SMTP command");
+    if (!closed_) error(502, "5.5.2", "Error: command not recognized");
+    return;
+  }
   auto parsed = parseCommand(line);
   if (auto* err = std::get_if<Reply>(&parsed)) {
     error(err->code, err->enhanced, err->text);
@@ -166,6 +256,11 @@ void ServerSession::handleLine(std::string_view line) {
       error(503, "5.5.1", "Error: access denied: " + rejectReply_.text);
     }
     return;
+  }
+  if (pipelinedAhead(cmd)) {
+    violation(Violation::Kind::Pipelining, line, settings_.dropOnPipelining,
+              "SMTP protocol synchronization (command sent before the reply to the previous one)");
+    if (closed_) return;
   }
   handleCommand(cmd);
 }
@@ -202,6 +297,7 @@ void ServerSession::handleCommand(Command& cmd) {
     }
     case Verb::Mail: {
       if (info_.helo.empty()) return error(503, "5.5.1", "Error: send HELO/EHLO first");
+      if (refusing_) return reply(*refusing_);
       if (tx_) return error(503, "5.5.1", "Error: nested MAIL command");
       core::Transaction tx;
       char id[32];
@@ -272,7 +368,14 @@ void ServerSession::handleCommand(Command& cmd) {
     case Verb::Etrn:
       return error(502, "5.5.1", "Error: command not implemented");
     case Verb::Unknown:
-      return error(502, "5.5.2", "Error: command not recognized");
+      error(502, "5.5.2", "Error: command not recognized");
+      if (!closed_ && settings_.maxUnknownCommands > 0 &&
+          ++unknownCommands_ >= settings_.maxUnknownCommands) {
+        violations_.push_back({Violation::Kind::UnknownCommands,
+                               std::to_string(unknownCommands_) + " unknown commands"});
+        closeWith(421, "4.7.0", settings_.hostname + " Error: too many unknown commands; closing");
+      }
+      return;
   }
 }
 
@@ -331,6 +434,8 @@ void ServerSession::dataStep() {
       queued_.push_back(Event::Message);
       return;
     case DataReader::Status::Violation:
+      violations_.push_back(
+          {Violation::Kind::BareNewline, std::string(r.violation) + " in message data", true});
       // The client's idea of where the message ends may differ from ours: refuse and close
       // rather than guess (as Postfix's smtpd_forbid_bare_newline does).
       closeWith(521, "5.5.2", settings_.hostname + " Error: " + std::string(r.violation) +
@@ -342,6 +447,12 @@ void ServerSession::dataStep() {
 void ServerSession::answer(Reply r) {
   const Await a = await_;
   await_ = Await::None;
+  // RFC 5321 3.8: 421 means the server is closing the connection.
+  if (r.code == 421) {
+    if (a == Await::Helo) info_.helo = pendingHelo_;
+    closeWith(421, r.enhanced, r.text);
+    return;
+  }
   switch (a) {
     case Await::None:
       fatal("answer() without a pending event");

@@ -7,6 +7,9 @@
 #include <deque>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "gateway/core/transaction.h"
 #include "gateway/smtp/command.h"
@@ -22,7 +25,24 @@ struct SessionSettings {
   int maxErrors = 20;
   BareLineEndings bareLineEndings = BareLineEndings::Reject;
   bool offerStartTls = true;
+  // Protocol tests (the firewall's after-banner tests). true: 421 and close at the first
+  // violation; false: the violation is recorded (takeViolations) and the session goes on.
+  bool dropOnPipelining = true;   // commands sent ahead without PIPELINING (RFC 2920)
+  bool dropOnNonSmtp = true;      // HTTP verbs, CONNECT, header lines: not an SMTP client
+  bool dropOnBareNewline = true;  // a command ending in a bare <LF> (reject mode only)
+  int maxUnknownCommands = 5;     // then 421 and close; 0 = no limit
 };
+
+// A protocol test the client failed; the firewall turns these into symbols.
+struct Violation {
+  enum class Kind { Pipelining, NonSmtp, BareNewline, TooManyErrors, UnknownCommands };
+  Kind kind;
+  std::string detail;  // the offending command, shortened and made printable
+  // In message data: the session's own smuggling defence (521 and close) already acted; the
+  // firewall records the symbol but takes no action of its own.
+  bool inData = false;
+};
+std::string_view violationSymbol(Violation::Kind k);
 
 class ServerSession {
  public:
@@ -43,6 +63,17 @@ class ServerSession {
   // The connection is open and connect-stage checks have run. A positive (or empty) reply
   // sends the banner; 554 enters the rejecting state RFC 5321 3.1 describes; 421 closes.
   void greet(const core::Reply& reply = {});
+  // The greeting delay: sends "220-" now; greet() sends the final line later. A refusal after
+  // this completes the 220 (the code of a multi-line reply cannot change) and then refuses every
+  // MAIL FROM with it, as postscreen does; a 421 still closes.
+  void greetPartial();
+  // From now on every MAIL FROM is answered with `reply` (a firewall decision after the banner).
+  void refuseTransactions(core::Reply reply);
+  bool refusingTransactions() const { return refusing_.has_value(); }
+  // An allowlisted client: protocol violations are recorded, never a reason to close.
+  void relaxProtocolTests() {
+    settings_.dropOnPipelining = settings_.dropOnNonSmtp = settings_.dropOnBareNewline = false;
+  }
   void receive(std::string_view bytes);
   void eof();
   void idleTimeout();
@@ -55,6 +86,8 @@ class ServerSession {
   std::string takeOutput();
   bool hasOutput() const { return !out_.empty(); }
   bool closed() const { return closed_; }
+  int errors() const { return errors_; }
+  std::vector<Violation> takeViolations() { return std::exchange(violations_, {}); }
 
   core::SessionInfo& info() { return info_; }
   const core::SessionInfo& info() const { return info_; }
@@ -75,6 +108,8 @@ class ServerSession {
   std::string ehloResponse() const;
   std::optional<core::Reply> checkMailParams(const Command& cmd, core::Transaction& tx) const;
   void endTransaction();
+  void violation(Violation::Kind kind, std::string_view line, bool drop, std::string text);
+  bool pipelinedAhead(const Command& cmd) const;
 
   SessionSettings settings_;
   core::SessionInfo info_;
@@ -88,6 +123,10 @@ class ServerSession {
   Await await_ = Await::None;
   Verb heloVerb_ = Verb::Helo;
   bool greeted_ = false;
+  bool partialGreeting_ = false;
+  std::optional<core::Reply> refusing_;
+  std::vector<Violation> violations_;
+  int unknownCommands_ = 0;
   bool rejecting_ = false;
   core::Reply rejectReply_;
   bool dataMode_ = false;
