@@ -62,8 +62,6 @@ void RdnsCheck::run(const core::CheckContext& ctx, core::StageOutcome& out,
                     std::function<void()> done) const {
   if (!ctx.session.clientIp || !ctx.post) return done();
   const core::IpAddress ip = ctx.session.clientIp->unmapped();
-  // Loopback talks to itself: nothing to learn, and no PTR query for 127.0.0.1 leaves the host.
-  if ((!ip.v6 && ip.bytes[0] == 127) || ip == *core::IpAddress::parse("::1")) return done();
   auto resolver = resolver_;
   auto join = std::make_shared<LookupJoin<State>>(
       ctx.post, [settings = settings_, &out, done, ip](State& st) {

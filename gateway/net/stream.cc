@@ -8,7 +8,9 @@
 namespace portcullis::net {
 
 namespace {
-auto tokenFor(std::error_code& ec) { return asio::redirect_error(asio::use_awaitable, ec); }
+auto tokenFor(std::error_code& ec) {
+  return asio::redirect_error(asio::use_awaitable, ec);
+}
 }  // namespace
 
 Stream::Stream(Socket socket) : socket_(std::move(socket)), timer_(socket_.get_executor()) {
@@ -16,7 +18,9 @@ Stream::Stream(Socket socket) : socket_(std::move(socket)), timer_(socket_.get_e
   socket_.non_blocking(true, ignored);  // readSome's synchronous read after the wait
 }
 
-Stream::~Stream() { timer_.cancel(); }
+Stream::~Stream() {
+  timer_.cancel();
+}
 
 void setNoDelay(Socket& s) {
   if (s.local_endpoint().protocol().family() == AF_INET ||
@@ -29,14 +33,19 @@ void setNoDelay(Socket& s) {
 void Stream::setDeadline(std::chrono::steady_clock::duration d) {
   deadline_->timedOut = false;
   deadline_->at = std::chrono::steady_clock::now() + d;
-  if (!deadline_->armed) armTimer(deadline_->at);
+  // A deadline earlier than the armed timer's (the greeting delay after an idle timeout) needs
+  // the timer moved; a later one is caught when the timer fires.
+  if (!deadline_->armed || deadline_->at < deadline_->timerAt) armTimer(deadline_->at);
 }
 
 void Stream::armTimer(std::chrono::steady_clock::time_point at) {
   deadline_->armed = true;
-  timer_.expires_at(at);
-  timer_.async_wait([this, state = deadline_](std::error_code ec) {
-    if (ec) {  // cancelled: the stream is going away
+  deadline_->timerAt = at;
+  const uint64_t generation = ++deadline_->generation;
+  timer_.expires_at(at);  // cancels a wait already pending: its handler sees a newer generation
+  timer_.async_wait([this, state = deadline_, generation](std::error_code ec) {
+    if (generation != state->generation) return;  // superseded by a re-arm
+    if (ec) {                                     // cancelled: the stream is going away
       state->armed = false;
       return;
     }
@@ -54,7 +63,9 @@ void Stream::armTimer(std::chrono::steady_clock::time_point at) {
   });
 }
 
-void Stream::clearDeadline() { deadline_->at = std::chrono::steady_clock::time_point::max(); }
+void Stream::clearDeadline() {
+  deadline_->at = std::chrono::steady_clock::time_point::max();
+}
 
 std::error_code Stream::translate(std::error_code ec) const {
   if (ec && deadline_->timedOut) return std::make_error_code(std::errc::timed_out);
@@ -83,7 +94,8 @@ asio::awaitable<std::error_code> Stream::readSome(std::string& into, size_t max)
     }
     into.append(buffer.data(), n);
   }
-  if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) co_return std::error_code{};
+  if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated)
+    co_return std::error_code{};
   co_return translate(ec);
 }
 

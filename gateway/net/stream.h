@@ -2,6 +2,7 @@
 // cancels whatever operation is pending when it expires. The only place that moves bytes.
 #pragma once
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -50,6 +51,8 @@ class Stream {
   // timer stays armed and, when it fires early, re-arms itself for the current deadline.
   struct DeadlineState {
     std::chrono::steady_clock::time_point at = std::chrono::steady_clock::time_point::max();
+    std::chrono::steady_clock::time_point timerAt{};  // when the armed timer fires
+    uint64_t generation = 0;                          // of the latest armTimer()
     bool armed = false;
     bool timedOut = false;
   };

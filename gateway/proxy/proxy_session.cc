@@ -224,8 +224,8 @@ asio::awaitable<void> ProxySession::open() {
 
   // The greeting delay runs while the connect-stage checks (DNS lists, reverse DNS) do: a
   // legitimate client loses nothing it would not lose waiting for DNS anyway.
-  const bool pregreetTest =
-      fw.pregreetDelay.count() > 0 && info.clientIp && !accessAllowed_ && !accessDenied && !cachedPass_;
+  const bool pregreetTest = fw.pregreetDelay.count() > 0 && info.clientIp && !accessAllowed_ &&
+                            !accessDenied && !cachedPass_;
   if (pregreetTest) {
     session_.greetPartial();
     if (!co_await flush()) {
@@ -240,8 +240,8 @@ asio::awaitable<void> ProxySession::open() {
   core::StageOutcome connect;
   if (pregreetTest) {
     using namespace asio::experimental::awaitable_operators;
-    std::tie(connect, early) = co_await (
-        runStage(*snapshot_->pipeline, core::Stage::Connect, ctx) && waitForPregreet());
+    std::tie(connect, early) =
+        co_await (runStage(*snapshot_->pipeline, core::Stage::Connect, ctx) && waitForPregreet());
   } else {
     connect = co_await runStage(*snapshot_->pipeline, core::Stage::Connect, ctx);
   }
@@ -254,10 +254,10 @@ asio::awaitable<void> ProxySession::open() {
   if (pregreetTest && !early.empty()) {
     std::string shown;
     for (unsigned char c : early.substr(0, 40)) shown += c >= 0x20 && c < 0x7f ? char(c) : '.';
-    connect.symbols.push_back({"FW_PREGREET", fw.score("FW_PREGREET"),
-                               std::to_string(early.size()) + " bytes before the greeting: \"" +
-                                   shown + "\"",
-                               core::Stage::Connect});
+    connect.symbols.push_back(
+        {"FW_PREGREET", fw.score("FW_PREGREET"),
+         std::to_string(early.size()) + " bytes before the greeting: \"" + shown + "\"",
+         core::Stage::Connect});
     if (auto f = firewall::firewallForcedAction(fw.pregreetAction, "FW_PREGREET",
                                                 "Protocol error: you talked before my greeting"))
       if (!connect.allowlisted) connect.force(*f);
@@ -294,10 +294,14 @@ void ProxySession::applyConnectOutcome(core::StageOutcome& connect) {
     info.connectVerdict.force(*connect.forced);
     core::log::info("session=" + info.id + " client=[" + info.clientAddressText() +
                     "] refused at connect by " + connect.forced->symbol + ": " +
-                    connect.forced->reply.summary());
+                    connect.forced->reply.summary() +
+                    " symbols=" + info.connectVerdict.symbolList());
     if (connect.forced->symbol.starts_with("FW_")) failedTest_ = connect.forced->symbol;
   }
-  tarpit_ = !info.allowlisted && fw.tarpitScore > 0 && info.connectVerdict.score() >= fw.tarpitScore;
+  // A refused client is not tarpitted as well: it only gets refusals, and holding its
+  // connection open longer would cost us, not it.
+  tarpit_ = !info.allowlisted && !connect.forced && fw.tarpitScore > 0 &&
+            info.connectVerdict.score() >= fw.tarpitScore;
   if (tarpit_)
     core::log::info("session=" + info.id + " client=[" + info.clientAddressText() +
                     "] tarpitted: connect score " + std::to_string(info.connectVerdict.score()));
@@ -343,7 +347,8 @@ void ProxySession::rememberClient() {
   // A pass needs the greeting test passed (or passed before) and no protocol test failed.
   for (const auto& s : info.connectVerdict.symbols())
     if (s.name.starts_with("FW_")) return;
-  if (pregreetPassed_ || cachedPass_) shared_.clientCache.pass(info.clientIp->str(), fw.passTtl, now);
+  if (pregreetPassed_ || cachedPass_)
+    shared_.clientCache.pass(info.clientIp->str(), fw.passTtl, now);
 }
 
 bool ProxySession::greylisted(core::Verdict& verdict, core::Decision& d, core::Reply& r) {
@@ -376,7 +381,12 @@ bool ProxySession::greylisted(core::Verdict& verdict, core::Decision& d, core::R
 asio::awaitable<void> ProxySession::onHelo() {
   const core::Policy& base = *config_.policies.fallback();
   auto outcome = co_await runStage(*snapshot_->pipeline, core::Stage::Helo, context(base));
-  for (auto& s : outcome.symbols) session_.info().connectVerdict.add(s);
+  auto& info = session_.info();
+  for (auto& s : outcome.symbols) info.connectVerdict.add(s);
+  if (outcome.forced)
+    core::log::info("session=" + info.id + " client=[" + info.clientAddressText() + "] HELO " +
+                    info.helo + " refused by " + outcome.forced->symbol + ": " +
+                    outcome.forced->reply.summary());
   session_.answer(outcome.forced ? outcome.forced->reply : Reply{});
 }
 

@@ -1,8 +1,8 @@
 #include "gateway/smtp/server_session.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <cctype>
+#include <cstdio>
 #include <cstdlib>
 
 namespace portcullis::smtp {
@@ -18,7 +18,9 @@ void ServerSession::fatal(const char* what) const {
   std::abort();
 }
 
-void ServerSession::reply(const Reply& r) { out_ += r.format(); }
+void ServerSession::reply(const Reply& r) {
+  out_ += r.format();
+}
 
 void ServerSession::reply(int code, std::string_view enhanced, std::string text) {
   reply(makeReply(code, std::string(enhanced), std::move(text)));
@@ -26,11 +28,16 @@ void ServerSession::reply(int code, std::string_view enhanced, std::string text)
 
 std::string_view violationSymbol(Violation::Kind k) {
   switch (k) {
-    case Violation::Kind::Pipelining: return "FW_PIPELINING";
-    case Violation::Kind::NonSmtp: return "FW_NON_SMTP";
-    case Violation::Kind::BareNewline: return "FW_BARE_NEWLINE";
-    case Violation::Kind::TooManyErrors: return "FW_TOO_MANY_ERRORS";
-    case Violation::Kind::UnknownCommands: return "FW_UNKNOWN_COMMANDS";
+    case Violation::Kind::Pipelining:
+      return "FW_PIPELINING";
+    case Violation::Kind::NonSmtp:
+      return "FW_NON_SMTP";
+    case Violation::Kind::BareNewline:
+      return "FW_BARE_NEWLINE";
+    case Violation::Kind::TooManyErrors:
+      return "FW_TOO_MANY_ERRORS";
+    case Violation::Kind::UnknownCommands:
+      return "FW_UNKNOWN_COMMANDS";
   }
   return "FW_PROTOCOL";
 }
@@ -47,8 +54,8 @@ std::string printable(std::string_view line) {
 
 bool isHttpOrHeaderLine(std::string_view line) {
   // HTTP request lines (and proxies' CONNECT), as postscreen's forbidden commands.
-  static constexpr std::string_view kVerbs[] = {"GET ",     "POST ",  "HEAD ",  "PUT ", "DELETE ",
-                                                "OPTIONS ", "TRACE ", "PATCH ", "CONNECT "};
+  static constexpr std::string_view kVerbs[] = {
+      "GET ", "POST ", "HEAD ", "PUT ", "DELETE ", "OPTIONS ", "TRACE ", "PATCH ", "CONNECT "};
   for (auto v : kVerbs) {
     if (line.size() < v.size()) continue;
     bool same = true;
@@ -119,7 +126,9 @@ void ServerSession::greetPartial() {
   out_ += "220-" + settings_.hostname + " ESMTP Portcullis\r\n";
 }
 
-void ServerSession::refuseTransactions(Reply r) { refusing_ = std::move(r); }
+void ServerSession::refuseTransactions(Reply r) {
+  refusing_ = std::move(r);
+}
 
 void ServerSession::greet(const Reply& r) {
   greeted_ = true;
@@ -129,7 +138,8 @@ void ServerSession::greet(const Reply& r) {
     reply(220, "", settings_.hostname + (partialGreeting_ ? " ready" : " ESMTP Portcullis"));
     refusing_ = r;
   } else if (r.code == 421) {
-    closeWith(421, r.enhanced, r.text.empty() ? settings_.hostname + " Service not available" : r.text);
+    closeWith(421, r.enhanced,
+              r.text.empty() ? settings_.hostname + " Service not available" : r.text);
   } else {
     rejecting_ = true;
     rejectReply_ = r;
@@ -143,9 +153,13 @@ std::string ServerSession::takeOutput() {
   return o;
 }
 
-void ServerSession::receive(std::string_view bytes) { in_.append(bytes); }
+void ServerSession::receive(std::string_view bytes) {
+  in_.append(bytes);
+}
 
-void ServerSession::eof() { eof_ = true; }
+void ServerSession::eof() {
+  eof_ = true;
+}
 
 void ServerSession::idleTimeout() {
   closeWith(421, "4.4.2", settings_.hostname + " Error: timeout exceeded");
@@ -280,7 +294,8 @@ void ServerSession::handleCommand(Command& cmd) {
         return c > 0x20 && c < 0x7f;
       });
       if (!printable) {
-        error(501, "5.5.4", cmd.verb == Verb::Ehlo ? "Syntax: EHLO hostname" : "Syntax: HELO hostname");
+        error(501, "5.5.4",
+              cmd.verb == Verb::Ehlo ? "Syntax: EHLO hostname" : "Syntax: HELO hostname");
         return;
       }
       if (tx_) {
@@ -306,7 +321,8 @@ void ServerSession::handleCommand(Command& cmd) {
       tx.id = id;
       tx.mailFrom = cmd.address;
       if (auto err = checkMailParams(cmd, tx)) return error(err->code, err->enhanced, err->text);
-      if (!tx.smtputf8 && (containsNonAscii(cmd.address.local) || containsNonAscii(cmd.address.domain)))
+      if (!tx.smtputf8 &&
+          (containsNonAscii(cmd.address.local) || containsNonAscii(cmd.address.domain)))
         return error(553, "5.6.7", "Error: non-ASCII address requires SMTPUTF8");
       tx_ = std::move(tx);
       await_ = Await::Mail;
@@ -317,7 +333,8 @@ void ServerSession::handleCommand(Command& cmd) {
       if (!tx_) return error(503, "5.5.1", "Error: need MAIL command");
       if (!cmd.params.empty())
         return error(555, "5.5.4", "Error: unsupported RCPT parameter " + cmd.params.front().first);
-      if (!tx_->smtputf8 && (containsNonAscii(cmd.address.local) || containsNonAscii(cmd.address.domain)))
+      if (!tx_->smtputf8 &&
+          (containsNonAscii(cmd.address.local) || containsNonAscii(cmd.address.domain)))
         return error(553, "5.6.7", "Error: non-ASCII address requires SMTPUTF8");
       if (tx_->recipients.size() >= settings_.maxRecipients)
         return reply(452, "4.5.3", "Error: too many recipients");
@@ -379,7 +396,8 @@ void ServerSession::handleCommand(Command& cmd) {
   }
 }
 
-std::optional<Reply> ServerSession::checkMailParams(const Command& cmd, core::Transaction& tx) const {
+std::optional<Reply> ServerSession::checkMailParams(const Command& cmd,
+                                                    core::Transaction& tx) const {
   for (const auto& [key, value] : cmd.params) {
     if (!info_.esmtp) return makeReply(555, "5.5.4", "Error: parameters need EHLO");
     if (key == "SIZE") {
@@ -393,7 +411,8 @@ std::optional<Reply> ServerSession::checkMailParams(const Command& cmd, core::Tr
       tx.declaredSize = n;
     } else if (key == "BODY") {
       std::string v = value;
-      std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::toupper(c); });
+      std::transform(v.begin(), v.end(), v.begin(),
+                     [](unsigned char c) { return std::toupper(c); });
       if (v == "8BITMIME")
         tx.body8bit = true;
       else if (v != "7BIT")
@@ -438,8 +457,9 @@ void ServerSession::dataStep() {
           {Violation::Kind::BareNewline, std::string(r.violation) + " in message data", true});
       // The client's idea of where the message ends may differ from ours: refuse and close
       // rather than guess (as Postfix's smtpd_forbid_bare_newline does).
-      closeWith(521, "5.5.2", settings_.hostname + " Error: " + std::string(r.violation) +
-                                  " received in message data");
+      closeWith(
+          521, "5.5.2",
+          settings_.hostname + " Error: " + std::string(r.violation) + " received in message data");
       return;
   }
 }

@@ -58,8 +58,11 @@ def wait_for(predicate, timeout=10.0, interval=0.02, what="condition"):
 class SmtpClient:
     """A raw SMTP client: sends exact bytes, reads exact replies."""
 
-    def __init__(self, port, host="127.0.0.1", timeout=10):
-        self.sock = socket.create_connection((host, port), timeout=timeout)
+    def __init__(self, port, host="127.0.0.1", timeout=10, source=None):
+        # `source`: another loopback address (127.0.0.0/8) to connect from, so one test can be
+        # several clients to the firewall.
+        self.sock = socket.create_connection((host, port), timeout=timeout,
+                                             source_address=(source, 0) if source else None)
         self.buf = b""
 
     def send(self, data):
@@ -298,8 +301,8 @@ class Gateway:
         with open(self.log_path, "rb") as f:
             return f.read().decode("utf-8", "replace")
 
-    def client(self):
-        return SmtpClient(self.port)
+    def client(self, source=None):
+        return SmtpClient(self.port, source=source)
 
     def maildir_messages(self):
         return read_files(os.path.join(self.dir, "maildir", "new"))
