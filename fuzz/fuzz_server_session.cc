@@ -16,14 +16,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   st.maxRecipients = 4;
   st.maxLineLength = 512;
   st.bareLineEndings = (data[0] & 1) ? smtp::BareLineEndings::Normalize : smtp::BareLineEndings::Reject;
+  // The firewall's protocol tests: each either drops (421 and close) or only records.
+  st.dropOnPipelining = data[0] & 2;
+  st.dropOnNonSmtp = data[0] & 4;
+  st.dropOnBareNewline = data[0] & 8;
+  st.maxUnknownCommands = (data[0] >> 4) & 3;
   const size_t chunk = 1 + data[1] % 64;
   smtp::ServerSession s(st, core::SessionInfo{});
-  s.greet({});
+  // The greeting delay's 220- and a refusal after it (transactions refused) or none.
+  if (data[0] & 64) s.greetPartial();
+  s.greet((data[0] & 128) ? core::makeReply(554, "5.7.1", "listed") : core::Reply{});
   std::string_view in(reinterpret_cast<const char*>(data + 2), size - 2);
   size_t pos = 0;
   unsigned flip = 0;
   for (int steps = 0; steps < 100000; ++steps) {
     Event e = s.next();
+    s.takeViolations();
     if (e == Event::Close) break;
     if (e == Event::NeedInput) {
       s.takeOutput();
@@ -41,7 +49,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       case Event::Mail:
       case Event::Rcpt:
       case Event::DataBegin:
-        s.answer(yes ? core::Reply{} : core::makeReply(550, "5.7.1", "no"));
+        // Every ninth answer is a 421 (a firewall drop at HELO): the session must close.
+        s.answer(yes ? core::Reply{}
+                     : core::makeReply(flip % 9 == 0 ? 421 : 550, flip % 9 == 0 ? "4.7.0" : "5.7.1",
+                                       "no"));
         break;
       case Event::Message: {
         const std::string& m = s.transaction()->message;

@@ -1,0 +1,32 @@
+// The firewall's text parsers: DNS list specs from the config (postscreen syntax), HELO names
+// from clients, and envelope senders as greylisting normalises them. None may crash; a parsed
+// DNS list must match consistently and produce a query name under its zone.
+#include <cstdint>
+#include <string>
+
+#include "gateway/firewall/dnsbl_site.h"
+#include "gateway/firewall/greylist.h"
+#include "gateway/firewall/helo_check.h"
+
+using namespace portcullis;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string text(reinterpret_cast<const char*>(data), size);
+  std::string why;
+  if (auto site = firewall::parseDnsblSite(text, &why)) {
+    if (site->zone.empty() || site->symbol.size() < 5) __builtin_trap();
+    auto answer = core::IpAddress::parse("127.0.0.2");
+    (void)site->matches(*answer);
+    auto name = firewall::dnsblQueryName(*answer, site->zone);
+    if (!name.ends_with("." + site->zone)) __builtin_trap();
+  } else if (why.empty()) {
+    __builtin_trap();  // every refusal says why
+  }
+  std::optional<core::IpAddress> literal;
+  auto form = firewall::classifyHelo(text, &literal);
+  if ((form == firewall::HeloForm::AddressLiteral || form == firewall::HeloForm::BareAddress) &&
+      !literal)
+    __builtin_trap();
+  (void)firewall::Greylist::normalizeSender(text);
+  return 0;
+}
