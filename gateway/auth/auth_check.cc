@@ -169,6 +169,15 @@ struct AuthCheck::Impl {
     };
     const std::string mailFrom = ctx.tx->mailFrom.null ? "" : ctx.tx->mailFrom.str();
 
+    // iprev (RFC 8601 3): the firewall's forward-confirmed reverse DNS of the client.
+    if (!ctx.session.iprev.empty() && ctx.session.clientIp) {
+      const bool named = ctx.session.clientName != "unknown";
+      ar.push_back({"iprev",
+                    ctx.session.iprev,
+                    named ? ctx.session.clientName : "",
+                    {{"policy.iprev", ctx.session.clientIp->str()}}});
+    }
+
     if (run.spfRan) {
       const std::string r(spfResultName(run.spf.result));
       add(spfSymbol(run.spf.result), "SPF " + r + " for " + run.spf.domain);

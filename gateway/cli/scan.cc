@@ -234,6 +234,10 @@ int scanCommand(const std::vector<std::string>& args) {
       auto out = stage(st, base, nullptr);
       for (auto& s : out.symbols) verdict.add(s);
       if (out.forced && !refusal) refusal = out.forced;
+      // What the firewall learns about the client, as the proxy records it.
+      if (out.clientName) session.clientName = *out.clientName;
+      if (out.iprev) session.iprev = *out.iprev;
+      session.allowlisted = session.allowlisted || out.allowlisted;
     }
     size_t refusedRcpts = 0;
     for (const auto& rcpt : o.rcpts) {

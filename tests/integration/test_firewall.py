@@ -408,6 +408,12 @@ class ReverseDnsTest(unittest.TestCase):
             self.assertIn(b"Received: from mail.good.test (mail.good.test [127.0.0.70])", received[0])
             self.assertIn(b"(unknown [127.0.0.71])", received[1])
             self.assertIn(b"(unknown [127.0.0.72])", received[2])
+            # RFC 8601 iprev in our Authentication-Results: pass, fail (PTR does not lead back),
+            # permerror (no PTR).
+            unfolded = [m[2].replace(b"\r\n\t", b" ") for m in down.messages]
+            self.assertIn(b"iprev=pass (mail.good.test) policy.iprev=127.0.0.70", unfolded[0])
+            self.assertIn(b"iprev=fail policy.iprev=127.0.0.71", unfolded[1])
+            self.assertIn(b"iprev=permerror policy.iprev=127.0.0.72", unfolded[2])
             log = gw.log()
             self.assertIn("RDNS_NOT_CONFIRMED", [l for l in log.splitlines() if "127.0.0.71]" in l and "action=" in l][0])
             self.assertIn("RDNS_NONE", [l for l in log.splitlines() if "127.0.0.72]" in l and "action=" in l][0])
