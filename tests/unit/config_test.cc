@@ -144,3 +144,51 @@ TEST_CASE("dns and auth from config - bad servers, actions and symbols are error
   CHECK(ok.config->auth.scores.at("SPF_FAIL") == 3.5);
   CHECK(ok.config->auth.authservId == "mx.test");  // defaults to the host name
 }
+
+TEST_CASE("firewall and greylist from config - the documented keys, errors with lines") {
+  const std::string path =
+      writeTemp("fw.toml",
+                "[firewall]\npregreet_delay = -1\ndnsbl = [\"zen.example=127.0.0.[2..11]*3\", "
+                "\"bad..zone\"]\npipelining_action = \"enforce\"\nmax_connections_per_ip = -2\n"
+                "[firewall.scores]\nFW_PREGREET = 7\nNO_SUCH = 1\n[greylist]\nenabled = \"yes\"\n");
+  auto r = config::load(path, {});
+  REQUIRE(r.errors.size() == 6);
+  CHECK(r.errors[0].str() == path +
+                                 ":2: 'firewall.pregreet_delay' must be a number of seconds "
+                                 "from 0 to 60");
+  CHECK(r.errors[1].str() == path +
+                                 ":3: firewall.dnsbl: 'bad..zone' does not start with a DNS "
+                                 "zone name");
+  CHECK(r.errors[2].str() ==
+        path + ":5: 'firewall.max_connections_per_ip' must be an integer from 0 to 1000000");
+  CHECK(r.errors[3].str() == path +
+                                 ":4: firewall.pipelining_action must be one of \"ignore\", "
+                                 "\"tempfail\", \"reject\", \"drop\"");
+  CHECK(r.errors[4].str() == path + ":8: firewall.scores: unknown symbol 'NO_SUCH'");
+  CHECK(r.errors[5].str() == path + ":10: 'greylist.enabled' must be true or false");
+
+  // The keys scripts rely on, as -o overrides; repeating firewall.dnsbl appends.
+  auto ok = config::load("", {{"firewall.pregreet_delay", "2.5"},
+                              {"firewall.dnsbl", "zen.example=127.0.0.[2..11]*3"},
+                              {"firewall.dnsbl", "wl.example*-2"},
+                              {"firewall.dnsbl_threshold", "4"},
+                              {"firewall.max_connections", "100"},
+                              {"firewall.max_connections_per_ip", "5"},
+                              {"firewall.rate_per_ip", "30"},
+                              {"firewall.pipelining_action", "ignore"},
+                              {"greylist.enabled", "true"}});
+  REQUIRE(ok.config);
+  const auto& f = ok.config->firewall;
+  CHECK(f.pregreetDelay == std::chrono::milliseconds(2500));
+  REQUIRE(f.dnsbl.size() == 2);
+  CHECK(f.dnsbl[0].weight == 3);
+  CHECK(f.dnsbl[1].weight == -2);
+  CHECK(f.dnsblThreshold == 4);
+  CHECK(f.limits.maxConnections == 100);
+  CHECK(f.limits.maxConnectionsPerIp == 5);
+  CHECK(f.limits.ratePerIp == 30);
+  CHECK(f.score("FW_PREGREET") == 6.0);
+  CHECK_FALSE(ok.config->smtp.dropOnPipelining);  // the action reaches the SMTP session
+  CHECK(ok.config->smtp.dropOnNonSmtp);
+  CHECK(ok.config->greylist.enabled);
+}
