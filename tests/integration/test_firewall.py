@@ -453,6 +453,35 @@ class GreylistTest(unittest.TestCase):
             gw.stop()
             down.stop()
 
+    def test_dmarc_pass_skips_greylisting(self):
+        import base64
+        import dkim
+        import nacl.signing
+        key = nacl.signing.SigningKey.generate()
+        public = base64.b64encode(bytes(key.verify_key)).decode()
+        dns = DnsServer({"sel._domainkey.good.test": [("TXT", f"v=DKIM1; k=ed25519; p={public}")],
+                         "_dmarc.good.test": [("TXT", "v=DMARC1; p=none")]})
+        down = FakeDownstream()
+        gw = Gateway(down.url(), extra=dns_section(dns) + "[greylist]\nenabled = true\n")
+        try:
+            body = (b"From: news@good.test\r\nTo: bob@example.com\r\nSubject: hello\r\n"
+                    b"Date: Mon, 23 Nov 2026 10:00:00 +0000\r\nMessage-ID: <1@good.test>\r\n\r\nhi\r\n")
+            signed = dkim.sign(body, b"sel", b"good.test", base64.b64encode(bytes(key)),
+                               signature_algorithm=b"ed25519-sha256",
+                               include_headers=[b"from", b"to", b"subject"]) + body
+            c = gw.client(source="127.0.0.90")
+            c.banner_and_ehlo("mx.good.test")
+            self.assertEqual(send_message(c, "news@good.test", ["bob@example.com"], signed)[0], 250)
+            # The same sender unsigned is an unknown triplet for another recipient: greylisted.
+            self.assertEqual(send_message(c, "news@good.test", ["carol@example.com"], body)[0], 451)
+            c.close()
+            self.assertEqual(len(down.messages), 1)
+            self.assertIn("DMARC_PASS", gw.log())
+        finally:
+            gw.stop()
+            down.stop()
+            dns.stop()
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
