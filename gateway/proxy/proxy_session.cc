@@ -383,6 +383,11 @@ asio::awaitable<void> ProxySession::onHelo() {
   auto outcome = co_await runStage(*snapshot_->pipeline, core::Stage::Helo, context(base));
   auto& info = session_.info();
   for (auto& s : outcome.symbols) info.connectVerdict.add(s);
+  // HELO evidence counts towards the tarpit as the connect stage's does.
+  const auto& fw = config_.firewall;
+  if (!tarpit_ && !info.allowlisted && fw.tarpitScore > 0 &&
+      info.connectVerdict.score() >= fw.tarpitScore)
+    tarpit_ = true;
   if (outcome.forced)
     core::log::info("session=" + info.id + " client=[" + info.clientAddressText() + "] HELO " +
                     info.helo + " refused by " + outcome.forced->symbol + ": " +

@@ -282,6 +282,10 @@ class Gateway:
             if "[dns]" not in extra:
                 f.write('[dns]\nservers = ["127.0.0.1:9"]\ntimeout = 0.5\nattempts = 1\n')
         self.overrides = list(overrides)
+        # Test clients have no PTR and HELO names that do not exist; where a test serves DNS,
+        # that is tarpit-worthy evidence, and a second per reply would only slow the suite.
+        if "tarpit_delay" not in extra and not any(o.startswith("firewall.tarpit_delay") for o in overrides):
+            self.overrides.append("firewall.tarpit_delay=0")
         self.log_path = os.path.join(self.dir, "gateway.log")
         self.proc = None
         if start:
