@@ -19,6 +19,11 @@ Server::~Server() {
   for (auto& w : workers_) w->stop();
   for (auto& t : threads_)
     if (t.joinable()) t.join();
+  // Accepts aborted by the shutdown may still sit in the main loop's queue, each holding a
+  // socket made on a worker's context: let them finish now, while those contexts exist
+  // (destroying them with the main loop afterwards was a use after free, found by ASan).
+  main_.restart();
+  main_.poll();
   // Sessions still open after the shutdown timeout live as coroutine frames inside the worker
   // contexts; destroy those now, while the registries and shared state they touch still exist.
   guards_.clear();

@@ -324,7 +324,13 @@ class Gateway:
                 self.proc.wait()
         if self.proc:
             self.logf.close()
+        # Under ASan/UBSan a report at any point (shutdown included) fails the test that ran
+        # the gateway; otherwise it would only sit in a log that is deleted here.
+        log = self.log() if self.proc else ""
         shutil.rmtree(self.dir, ignore_errors=True)
+        for marker in ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"):
+            if marker in log:
+                raise AssertionError("sanitizer report from the gateway:\n" + log[log.find(marker) - 200:][:4000])
 
 
 def send_message(client, mail_from, rcpts, body, expect_data=250):
