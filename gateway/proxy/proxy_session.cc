@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <set>
 
 #include <asio/experimental/awaitable_operators.hpp>
 
@@ -302,9 +303,12 @@ void ProxySession::applyConnectOutcome(core::StageOutcome& connect) {
   // connection open longer would cost us, not it.
   tarpit_ = !info.allowlisted && !connect.forced && fw.tarpitScore > 0 &&
             info.connectVerdict.score() >= fw.tarpitScore;
-  if (tarpit_)
+  if (tarpit_) {
+    char score[32];
+    std::snprintf(score, sizeof score, "%.2f", info.connectVerdict.score());
     core::log::info("session=" + info.id + " client=[" + info.clientAddressText() +
-                    "] tarpitted: connect score " + std::to_string(info.connectVerdict.score()));
+                    "] tarpitted: connect score " + score);
+  }
   session_.greet(connect.forced ? connect.forced->reply : Reply{});
 }
 
@@ -344,9 +348,13 @@ void ProxySession::rememberClient() {
     shared_.clientCache.fail(info.clientIp->str(), failedTest_, fw.failTtl, now);
     return;
   }
-  // A pass needs the greeting test passed (or passed before) and no protocol test failed.
+  // A pass needs the greeting test passed (or passed before) and no other test failed, even
+  // one whose action is "ignore".
+  static const std::set<std::string, std::less<>> failures = {
+      "FW_PREGREET",     "FW_DNSBL",           "FW_PIPELINING",      "FW_NON_SMTP",
+      "FW_BARE_NEWLINE", "FW_TOO_MANY_ERRORS", "FW_UNKNOWN_COMMANDS"};
   for (const auto& s : info.connectVerdict.symbols())
-    if (s.name.starts_with("FW_")) return;
+    if (failures.contains(s.name)) return;
   if (pregreetPassed_ || cachedPass_)
     shared_.clientCache.pass(info.clientIp->str(), fw.passTtl, now);
 }

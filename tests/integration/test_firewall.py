@@ -105,7 +105,7 @@ class GreetingTest(unittest.TestCase):
         self.dns = DnsServer({"7.0.0.127.zen.test": [("A", "127.0.0.2")]})
         self.down = FakeDownstream()
         self.gw = Gateway(self.down.url(), extra=dns_section(self.dns) + (
-            '[firewall]\npregreet_delay = 0.6\ndnsbl = ["zen.test*3"]\ndnsbl_threshold = 3\n'))
+            '[firewall]\npregreet_delay = 1.0\ndnsbl = ["zen.test*3"]\ndnsbl_threshold = 3\n'))
 
     def tearDown(self):
         self.gw.stop()
@@ -127,7 +127,7 @@ class GreetingTest(unittest.TestCase):
         c = self.gw.client(source="127.0.0.20")
         code, text = c.reply()
         self.assertEqual(code, 421)
-        self.assertLess(time.monotonic() - t, 0.5)
+        self.assertLess(time.monotonic() - t, 0.8)  # no greeting delay (1 s)
         self.assertEqual(self.dns.query_count(), queries)
         self.assertIn("FW_CACHED_FAIL", self.gw.log())
         self.assertEqual(self.down.commands, [])
@@ -139,7 +139,7 @@ class GreetingTest(unittest.TestCase):
         waited = time.monotonic() - t
         self.assertEqual(code, 220)
         self.assertEqual(text, "gw.test ESMTP Portcullis\ngw.test ready")
-        self.assertGreaterEqual(waited, 0.55)
+        self.assertGreaterEqual(waited, 0.95)
         c.cmd("EHLO patient.test")
         self.assertEqual(send_message(c, "a@sender.test", ["bob@example.com"], message())[0], 250)
         c.cmd("QUIT")
@@ -149,7 +149,7 @@ class GreetingTest(unittest.TestCase):
         c = self.gw.client(source="127.0.0.21")
         code, text = c.reply()
         self.assertEqual((code, text), (220, "gw.test ESMTP Portcullis"))
-        self.assertLess(time.monotonic() - t, 0.4)
+        self.assertLess(time.monotonic() - t, 0.8)
         c.close()
 
     def test_listed_client_gets_the_banner_then_refusals(self):
@@ -361,7 +361,7 @@ class ProtocolTest(unittest.TestCase):
         self.assertDropped(c, "too many unknown commands")
 
     def test_tarpit_slows_replies_after_errors(self):
-        self.start("[firewall]\ntarpit_after_errors = 2\ntarpit_delay = 0.4\n")
+        self.start("[firewall]\ntarpit_after_errors = 2\ntarpit_delay = 1.0\n")
         c = self.gw.client()
         c.banner_and_ehlo()
         t = time.monotonic()
@@ -372,8 +372,8 @@ class ProtocolTest(unittest.TestCase):
         t = time.monotonic()
         self.assertEqual(c.cmd("NOOP")[0], 250)
         slow = time.monotonic() - t
-        self.assertLess(fast, 0.3)
-        self.assertGreaterEqual(slow, 0.38)
+        self.assertLess(fast, 0.8)
+        self.assertGreaterEqual(slow, 0.95)
 
     def test_helo_claiming_our_name_or_address(self):
         self.start()
