@@ -1,7 +1,11 @@
 #include "gateway/firewall/dnsbl_check.h"
 
+#include <chrono>
 #include <cstdio>
+#include <map>
+#include <mutex>
 
+#include "gateway/core/log.h"
 #include "gateway/firewall/lookup_join.h"
 
 namespace portcullis::firewall {
@@ -29,6 +33,34 @@ std::string number(double v) {
   std::snprintf(b, sizeof b, "%g", v);
   return b;
 }
+
+// 127.255.255.0/24 is where DNS lists answer errors rather than listings (Spamhaus: .252 typo
+// in the query, .254 queried through a public resolver, .255 too many queries). Counted as a
+// listing, such an answer would block every client of a site configured without a filter.
+bool isListError(const core::IpAddress& a) {
+  return !a.v6 && a.bytes[0] == 127 && a.bytes[1] == 255 && a.bytes[2] == 255;
+}
+
+// A list that fails is silently "not listed" for the client; the admin must still hear of it,
+// but not once per connection: one warning per zone per minute, with how many failed since.
+void warnListTrouble(const std::string& zone, const std::string& what) {
+  static std::mutex mutex;
+  static std::map<std::string, std::pair<std::chrono::steady_clock::time_point, int>> last;
+  const auto now = std::chrono::steady_clock::now();
+  std::string message;
+  {
+    std::lock_guard lock(mutex);
+    auto& [when, count] = last[zone];
+    ++count;
+    if (when != std::chrono::steady_clock::time_point{} && now - when < std::chrono::minutes(1))
+      return;
+    message = "DNS list " + zone + ": " + what + " (" + std::to_string(count) +
+              " failed lookup(s) since the last warning); its clients count as not listed";
+    when = now;
+    count = 0;
+  }
+  core::log::warn(message);
+}
 }  // namespace
 
 void DnsblCheck::run(const core::CheckContext& ctx, core::StageOutcome& out,
@@ -45,8 +77,17 @@ void DnsblCheck::run(const core::CheckContext& ctx, core::StageOutcome& out,
         for (size_t i = 0; i < s.dnsbl.size(); ++i) {
           const DnsblSite& site = s.dnsbl[i];
           std::string hits;
-          for (const auto& r : answers[i].records) {
+          const dns::Answer& answer = answers[i];
+          if (answer.status == dns::Status::ServFail || answer.status == dns::Status::Timeout)
+            warnListTrouble(site.zone, answer.status == dns::Status::Timeout
+                                           ? "no answer (timeout)"
+                                           : "server failure: " + answer.detail);
+          for (const auto& r : answer.records) {
             auto a = core::IpAddress::parse(r.data);
+            if (a && isListError(*a)) {
+              warnListTrouble(site.zone, "error answer " + r.data + " (query refused or limited)");
+              continue;
+            }
             if (a && site.matches(*a)) hits += (hits.empty() ? "" : ",") + r.data;
           }
           if (hits.empty()) continue;

@@ -44,6 +44,9 @@ class DnsListTest(unittest.TestCase):
             "4.0.0.127.wl.test": [("A", "127.0.2.1")],
             # 127.0.0.5: zen does not answer at all (a dead list blocks nobody).
             "5.0.0.127.zen.test": [("TIMEOUT", None)],
+            # 127.0.0.6: bl (no filter) answers an error code, as Spamhaus does for queries
+            # through public resolvers: not a listing, however the site is configured.
+            "6.0.0.127.bl.test": [("A", "127.255.255.254")],
         })
         cls.down = FakeDownstream()
         cls.gw = Gateway(cls.down.url(), extra=dns_section(cls.dns) + (
@@ -96,6 +99,18 @@ class DnsListTest(unittest.TestCase):
         self.assertLess(time.monotonic() - t, 5)
         self.assertEqual(send_message(c, "a@sender.test", ["bob@example.com"], message())[0], 250)
         c.close()
+        wait_for(lambda: "DNS list zen.test: no answer (timeout)" in self.gw.log(), what="warning")
+
+    def test_error_answers_are_not_listings(self):
+        c = self.gw.client(source="127.0.0.6")
+        c.banner_and_ehlo()
+        self.assertEqual(send_message(c, "a@sender.test", ["bob@example.com"], message())[0], 250)
+        c.close()
+        wait_for(lambda: "client=[127.0.0.6]" in self.gw.log() and "action=" in self.gw.log(),
+                 what="transaction log")
+        line = [l for l in self.gw.log().splitlines() if "client=[127.0.0.6]" in l and "action=" in l][0]
+        self.assertNotIn("RBL_BL_TEST", line)
+        self.assertIn("DNS list bl.test: error answer 127.255.255.254", self.gw.log())
 
 
 class GreetingTest(unittest.TestCase):
