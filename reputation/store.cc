@@ -1,0 +1,29 @@
+#include "reputation/store.h"
+
+#include "reputation/lmdb_store.h"
+#include "reputation/memory_store.h"
+
+namespace portcullis::reputation {
+
+namespace {
+constexpr size_t kDefaultMapSize = size_t(1) << 30;  // sparse: only written pages use disk
+}
+
+bool validStoreUrl(const std::string& url, std::string* why) {
+  if (url == "memory:") return true;
+  if (url.starts_with("lmdb:")) {
+    if (url.size() > 5 && url[5] == '/') return true;
+    *why = "'" + url + "': lmdb: needs an absolute directory (lmdb:/var/lib/portcullis/reputation)";
+    return false;
+  }
+  *why = "'" + url + "': the store is memory: or lmdb:/dir";
+  return false;
+}
+
+std::unique_ptr<Store> openStore(const std::string& url, std::string* error) {
+  if (!validStoreUrl(url, error)) return nullptr;
+  if (url == "memory:") return std::make_unique<MemoryStore>();
+  return LmdbStore::open(url.substr(5), kDefaultMapSize, error);
+}
+
+}  // namespace portcullis::reputation
