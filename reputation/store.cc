@@ -12,8 +12,8 @@ constexpr size_t kDefaultMapSize = size_t(1) << 30;  // sparse: only written pag
 bool validStoreUrl(const std::string& url, std::string* why) {
   if (url == "memory:") return true;
   if (url.starts_with("lmdb:")) {
-    if (url.size() > 5 && url[5] == '/') return true;
-    *why = "'" + url + "': lmdb: needs an absolute directory (lmdb:/var/lib/portcullis/reputation)";
+    if (url.size() > 5) return true;
+    *why = "'" + url + "': lmdb: needs a directory (lmdb:/var/lib/portcullis/reputation)";
     return false;
   }
   *why = "'" + url + "': the store is memory: or lmdb:/dir";

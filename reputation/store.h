@@ -34,8 +34,9 @@ class Store {
   virtual std::string describe() const = 0;
 };
 
-// "memory:", "lmdb:/var/lib/portcullis/reputation"; null with `error` set when the URL is
-// malformed or the store cannot be opened.
+// "memory:", "lmdb:/var/lib/portcullis/reputation" (a relative directory is relative to the
+// working directory); null with `error` set when the URL is malformed or the store cannot be
+// opened.
 std::unique_ptr<Store> openStore(const std::string& url, std::string* error);
 bool validStoreUrl(const std::string& url, std::string* why);
 

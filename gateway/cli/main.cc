@@ -1,8 +1,9 @@
-// portcullis: run | check-config | scan | version
+// portcullis: run | check-config | scan | rules | spf | reputation | version
 #include <iostream>
 #include <string>
 #include <vector>
 
+#include "gateway/cli/reputation_command.h"
 #include "gateway/cli/rules_command.h"
 #include "gateway/cli/scan.h"
 #include "gateway/cli/spf_command.h"
@@ -25,6 +26,8 @@ const char* kUsage =
     "                       [--mail-from ADDR] [--rcpt ADDR]... FILE...|-\n"
     "       portcullis rules lint|test [--score-set N] [--cache DIR] [--verbose] FILE|DIR...\n"
     "       portcullis spf [--config FILE] [-o key=value]... --ip IP [--helo NAME] [--mail-from ADDR]\n"
+    "       portcullis reputation [--config FILE] [-o key=value]... show KEY...\n"
+    "       portcullis reputation [--config FILE] [-o key=value]... set KEY allow|deny|neutral|none\n"
     "       portcullis version\n";
 
 struct Common {
@@ -103,6 +106,7 @@ int main(int argc, char** argv) {
     if (cmd == "scan") return cli::scanCommand(args);
     if (cmd == "rules") return cli::rulesCommand(args);
     if (cmd == "spf") return cli::spfCommand(args);
+    if (cmd == "reputation") return cli::reputationCommand(args);
     if (cmd == "version" || cmd == "--version") {
       std::cout << "portcullis " << PORTCULLIS_VERSION << "\n";
       return 0;

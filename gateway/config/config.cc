@@ -1,5 +1,7 @@
 #include "gateway/config/config.h"
 
+#include "reputation/store.h"
+
 #include <unistd.h>
 
 #include <toml++/toml.h>
@@ -105,8 +107,8 @@ class Reader {
       if (!v || *v < min || *v > max) {
         char range[64];
         std::snprintf(range, sizeof range, "%g to %g", min, max);
-        error(n, "'" + std::string(where) + std::string(key) + "' must be a number of seconds from " +
-                     range);
+        error(n, "'" + std::string(where) + std::string(key) +
+                     "' must be a number of seconds from " + range);
       } else {
         out = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(*v));
       }
@@ -183,9 +185,9 @@ void readThresholds(Reader& r, const toml::table& t, core::Thresholds& th, std::
   r.optNumber(t, "add_headers", th.addHeaders, where);
 }
 
-const std::set<std::string_view> kCheckNames = {
-    "client_access", "dnsbl", "reverse_dns", "helo", "relay_domains", "mime_structure",
-    "content_rules", "auth"};
+const std::set<std::string_view> kCheckNames = {"client_access", "dnsbl",         "reverse_dns",
+                                                "helo",          "relay_domains", "mime_structure",
+                                                "content_rules", "auth"};
 
 std::optional<ListenAddress> parseListen(const std::string& s, std::string* why) {
   ListenAddress a;
@@ -216,7 +218,12 @@ void interpret(Reader& r, const toml::table& root, Config& c) {
   r.checkKeys(root, "",
               {"listen", "hostname", "downstream", "relay_domains", "workers", "log_level", "smtp",
                "relay", "client_access", "mime", "rules", "dns", "auth", "firewall", "greylist",
-               "verdict", "policy"});
+               "store", "verdict", "policy"});
+  if (const toml::node* n = root.get("store")) {
+    r.str(root, "store", c.store);
+    std::string why;
+    if (!reputation::validStoreUrl(c.store, &why)) r.error(n, "store " + why);
+  }
   if (root.get("listen")) {
     c.listen.clear();
     for (const auto& s : r.strings(root, "listen")) {
@@ -399,13 +406,33 @@ void interpret(Reader& r, const toml::table& root, Config& c) {
     const char* w = "firewall.";
     auto& f = c.firewall;
     r.checkKeys(*t, w,
-                {"pregreet_delay", "pregreet_action", "dnsbl", "dnsbl_threshold",
-                 "dnswl_threshold", "dnsbl_action", "max_connections", "max_connections_per_ip",
-                 "max_connections_per_subnet", "rate_per_ip", "rate_per_subnet", "ipv4_prefix",
-                 "ipv6_prefix", "pipelining_action", "non_smtp_action", "bare_newline_action",
-                 "max_unknown_commands", "tarpit_delay", "tarpit_score", "tarpit_after_errors",
-                 "pass_ttl", "fail_ttl", "cache_entries", "reverse_dns", "helo_checks",
-                 "helo_own_name_action", "scores"});
+                {"pregreet_delay",
+                 "pregreet_action",
+                 "dnsbl",
+                 "dnsbl_threshold",
+                 "dnswl_threshold",
+                 "dnsbl_action",
+                 "max_connections",
+                 "max_connections_per_ip",
+                 "max_connections_per_subnet",
+                 "rate_per_ip",
+                 "rate_per_subnet",
+                 "ipv4_prefix",
+                 "ipv6_prefix",
+                 "pipelining_action",
+                 "non_smtp_action",
+                 "bare_newline_action",
+                 "max_unknown_commands",
+                 "tarpit_delay",
+                 "tarpit_score",
+                 "tarpit_after_errors",
+                 "pass_ttl",
+                 "fail_ttl",
+                 "cache_entries",
+                 "reverse_dns",
+                 "helo_checks",
+                 "helo_own_name_action",
+                 "scores"});
     using firewall::FirewallAction;
     const std::initializer_list<std::pair<std::string_view, FirewallAction>> actions = {
         {"ignore", FirewallAction::Ignore},
@@ -573,8 +600,7 @@ LoadResult load(const std::string& path, const std::vector<Override>& overrides)
     auto setValue = [&](auto&& v) { parent->insert_or_assign(leaf, std::forward<decltype(v)>(v)); };
     toml::node* value = parsed ? parsed->get("v") : nullptr;
     const bool listKey = (existing && existing->is_array()) || o.key == "listen" ||
-                         o.key == "relay_domains" || o.key == "firewall.dnsbl" ||
-                         leaf == "disable";
+                         o.key == "relay_domains" || o.key == "firewall.dnsbl" || leaf == "disable";
     if (listKey && !(value && value->is_array())) {
       toml::array arr;
       if (repeat && existing && existing->is_array()) arr = *existing->as_array();

@@ -63,6 +63,10 @@ struct Config {
   firewall::FirewallSettings firewall;
   firewall::GreylistSettings greylist;
 
+  // Where every feature that keeps state keeps it: "lmdb:DIR" (the embedded default),
+  // "memory:" (nothing survives a restart).
+  std::string store = "lmdb:./var/reputation";
+
   core::PolicyMap policies;
 };
 

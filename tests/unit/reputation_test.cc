@@ -213,8 +213,8 @@ TEST_CASE("reputation store suite: lmdb, and what it keeps across reopening") {
   CHECK(again->stats().bytes > 0);
   std::filesystem::remove_all(dir);
 
-  CHECK_FALSE(openStore("lmdb:relative/dir", &error));
-  CHECK(error.find("absolute") != std::string::npos);
+  CHECK_FALSE(openStore("lmdb:", &error));
+  CHECK(error.find("needs a directory") != std::string::npos);
   CHECK_FALSE(openStore("sqlite:/x", &error));
   CHECK_FALSE(openStore("lmdb:/proc/no-such/dir", &error));
   CHECK(error.find("/proc/no-such") != std::string::npos);
