@@ -1,5 +1,8 @@
 #include "reputation/store.h"
 
+#include <map>
+#include <mutex>
+
 #include "reputation/lmdb_store.h"
 #include "reputation/memory_store.h"
 
@@ -24,6 +27,16 @@ std::unique_ptr<Store> openStore(const std::string& url, std::string* error) {
   if (!validStoreUrl(url, error)) return nullptr;
   if (url == "memory:") return std::make_unique<MemoryStore>();
   return LmdbStore::open(url.substr(5), kDefaultMapSize, error);
+}
+
+std::shared_ptr<Store> sharedStore(const std::string& url, std::string* error) {
+  static std::mutex mutex;
+  static std::map<std::string, std::weak_ptr<Store>> open;
+  std::lock_guard lock(mutex);
+  if (auto s = open[url].lock()) return s;
+  std::shared_ptr<Store> s = openStore(url, error);
+  if (s) open[url] = s;
+  return s;
 }
 
 }  // namespace portcullis::reputation

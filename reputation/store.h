@@ -40,4 +40,9 @@ class Store {
 std::unique_ptr<Store> openStore(const std::string& url, std::string* error);
 bool validStoreUrl(const std::string& url, std::string* why);
 
+// The one open store for `url` in this process, opened on first use and shared while anyone
+// holds it. LMDB forbids opening one environment twice in a process, and a config reload
+// must not lose a memory: store's contents.
+std::shared_ptr<Store> sharedStore(const std::string& url, std::string* error);
+
 }  // namespace portcullis::reputation

@@ -182,6 +182,8 @@ struct AuthCheck::Impl {
       const std::string r(spfResultName(run.spf.result));
       add(spfSymbol(run.spf.result), "SPF " + r + " for " + run.spf.domain);
       if (run.spf.result == SpfResult::TempError) temperror = true;
+      if (run.spf.result == SpfResult::Pass && run.spf.identity == "mailfrom")
+        out.facts["spf.pass"].push_back(run.spf.domain);
       AuthResultEntry e{"spf", r, run.spf.explanation.size() < 120 ? run.spf.explanation : "", {}};
       if (run.spf.identity == "mailfrom")
         e.properties.push_back({"smtp.mailfrom", run.spf.domain});
@@ -206,8 +208,10 @@ struct AuthCheck::Impl {
       sigs = dkim.verify(ctx.tx->message, run.keys);
       bool valid = false, invalid = false, perm = false, temp = false;
       for (const auto& s : sigs) {
-        if (s.result == "pass")
+        if (s.result == "pass") {
           valid = true;
+          out.facts["dkim.pass"].push_back(s.domain);
+        }
         else if (s.result == "fail")
           invalid = true;
         else if (s.result == "temperror")
@@ -271,7 +275,10 @@ struct AuthCheck::Impl {
           e.comment = o.reason;
         }
         ar.push_back(e);
-        if (o.result == "pass") add("DMARC_PASS", "DMARC pass for " + o.fromDomain);
+        if (o.result == "pass") {
+          add("DMARC_PASS", "DMARC pass for " + o.fromDomain);
+          out.facts["dmarc.pass"].push_back(o.fromDomain);
+        }
         if (o.result == "none") add("DMARC_NONE", "no DMARC policy for " + o.fromDomain);
         if (o.result == "temperror") {
           add("DMARC_TEMPERROR", o.reason);

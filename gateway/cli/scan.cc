@@ -262,6 +262,12 @@ int scanCommand(const std::vector<std::string>& args) {
     auto out = stage(core::Stage::Data, policy, nullptr);
     for (auto& s : out.symbols) verdict.add(s);
     if (out.forced) verdict.force(*out.forced);
+    // The verdict stage (reputation) reads the data stage's facts, as in the proxy.
+    tx.facts = out.facts;
+    for (const auto& s : out.symbols) tx.verdict.add(s);
+    auto late = stage(core::Stage::Verdict, policy, nullptr);
+    for (auto& s : late.symbols) verdict.add(s);
+    if (late.forced) verdict.force(*late.forced);
     // A connect/helo/mail refusal, or every recipient refused, is the message's fate.
     if (refusal && (refusedRcpts == 0 || refusedRcpts == o.rcpts.size())) verdict.force(*refusal);
     core::Decision d = verdict.decide(policy.thresholds);

@@ -187,7 +187,7 @@ void readThresholds(Reader& r, const toml::table& t, core::Thresholds& th, std::
 
 const std::set<std::string_view> kCheckNames = {"client_access", "dnsbl",         "reverse_dns",
                                                 "helo",          "relay_domains", "mime_structure",
-                                                "content_rules", "auth"};
+                                                "content_rules", "auth", "reputation"};
 
 std::optional<ListenAddress> parseListen(const std::string& s, std::string* why) {
   ListenAddress a;
@@ -218,7 +218,7 @@ void interpret(Reader& r, const toml::table& root, Config& c) {
   r.checkKeys(root, "",
               {"listen", "hostname", "downstream", "relay_domains", "workers", "log_level", "smtp",
                "relay", "client_access", "mime", "rules", "dns", "auth", "firewall", "greylist",
-               "store", "verdict", "policy"});
+               "store", "reputation", "verdict", "policy"});
   if (const toml::node* n = root.get("store")) {
     r.str(root, "store", c.store);
     std::string why;
@@ -495,6 +495,36 @@ void interpret(Reader& r, const toml::table& root, Config& c) {
     r.number(*t, "score", g.score, w);
   } else if (root.get("greylist")) {
     r.error(root.get("greylist"), "'greylist' must be a table");
+  }
+
+  if (const toml::table* t = root["reputation"].as_table()) {
+    const char* w = "reputation.";
+    auto& rp = c.reputation;
+    r.checkKeys(*t, w,
+                {"enabled", "half_life_days", "confidence_messages", "min_messages", "max_bad",
+                 "max_good", "allow_score", "deny_score", "learn", "learn_spam_at",
+                 "learn_ham_below", "workers", "ipv4_prefix", "ipv6_prefix", "max_url_hosts"});
+    r.boolean(*t, "enabled", rp.enabled, w);
+    r.number(*t, "half_life_days", rp.score.halfLifeDays, w);
+    r.number(*t, "confidence_messages", rp.score.confidenceHalf, w);
+    r.number(*t, "min_messages", rp.score.minMessages, w);
+    r.number(*t, "max_bad", rp.score.maxBad, w);
+    r.number(*t, "max_good", rp.score.maxGood, w);
+    r.number(*t, "allow_score", rp.score.allowScore, w);
+    r.number(*t, "deny_score", rp.score.denyScore, w);
+    r.boolean(*t, "learn", rp.learn, w);
+    r.number(*t, "learn_spam_at", rp.learnSpamAt, w);
+    r.number(*t, "learn_ham_below", rp.learnHamBelow, w);
+    r.integer(*t, "workers", rp.workers, 1, 64, w);
+    r.integer(*t, "ipv4_prefix", rp.keys.ipv4Prefix, 8, 32, w);
+    r.integer(*t, "ipv6_prefix", rp.keys.ipv6Prefix, 16, 128, w);
+    r.integer(*t, "max_url_hosts", rp.keys.maxUrlHosts, 0, 100, w);
+    if (rp.score.halfLifeDays <= 0)
+      r.error(t->get("half_life_days"), "reputation.half_life_days must be above 0");
+    if (rp.score.confidenceHalf <= 0)
+      r.error(t->get("confidence_messages"), "reputation.confidence_messages must be above 0");
+  } else if (root.get("reputation")) {
+    r.error(root.get("reputation"), "'reputation' must be a table");
   }
 
   if (const toml::table* t = root["verdict"].as_table()) {

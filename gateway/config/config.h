@@ -9,6 +9,7 @@
 
 #include "gateway/auth/auth_check.h"
 #include "gateway/checks/client_access_check.h"
+#include "gateway/checks/reputation_check.h"
 #include "gateway/checks/mime_structure_check.h"
 #include "gateway/content/content_rules_check.h"
 #include "gateway/core/error.h"
@@ -66,6 +67,9 @@ struct Config {
   // Where every feature that keeps state keeps it: "lmdb:DIR" (the embedded default),
   // "memory:" (nothing survives a restart).
   std::string store = "lmdb:./var/reputation";
+
+  // Learned reputation ([reputation]): scored at the verdict stage, learned from verdicts.
+  checks::ReputationSettings reputation;
 
   core::PolicyMap policies;
 };

@@ -65,10 +65,23 @@ SnapshotResult buildSnapshot(std::shared_ptr<const Config> config) {
     checks.push_back(std::make_shared<auth::AuthCheck>(resolver, config->auth, config->hostname));
   }
 
+  std::shared_ptr<checks::ReputationService> reputation;
+  if (config->reputation.enabled) {
+    std::string error;
+    auto store = reputation::sharedStore(config->store, &error);
+    if (!store) {
+      result.errors.push_back({config->sourceFile, 0, "store: " + error});
+      return result;
+    }
+    reputation = std::make_shared<checks::ReputationService>(store, config->reputation);
+    checks.push_back(std::make_shared<checks::ReputationCheck>(reputation));
+  }
+
   auto snap = std::make_shared<Snapshot>();
   snap->config = std::move(config);
   snap->pipeline = std::make_shared<core::Pipeline>(std::move(checks));
   snap->clientAccess = std::move(accessTable);
+  snap->reputation = std::move(reputation);
   result.snapshot = std::move(snap);
   return result;
 }

@@ -16,6 +16,8 @@ struct Snapshot {
   // The client access list, also read before the banner: allowlisted clients skip the
   // firewall's limits and delays. Null when no list is configured.
   std::shared_ptr<const checks::CidrTable> clientAccess;
+  // Reputation lookups and learning; null when [reputation] is off.
+  std::shared_ptr<checks::ReputationService> reputation;
 };
 
 struct SnapshotResult {

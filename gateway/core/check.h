@@ -1,6 +1,7 @@
 // The Check interface: one unit of policy that runs at one stage and adds symbols.
 #pragma once
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,6 +41,10 @@ struct StageOutcome {
   std::optional<std::string> clientName;  // forward-confirmed reverse DNS name
   std::optional<std::string> iprev;       // RFC 8601 iprev result: pass, fail, temperror, ...
   bool allowlisted = false;
+  // Data stage: what a check proved, for the checks of the verdict stage. Keys in use:
+  //   "spf.pass" (the MAIL FROM domain), "dkim.pass" (d= of valid signatures),
+  //   "dmarc.pass" (the From domain). The front door copies these into Transaction::facts.
+  std::map<std::string, std::vector<std::string>> facts;
 
   // The pipeline stops launching further checks once a stage is decided this way.
   bool decisive() const {

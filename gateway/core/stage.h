@@ -4,7 +4,9 @@
 
 namespace portcullis::core {
 
-enum class Stage { Connect, Helo, Mail, Rcpt, Data };
+// Verdict runs after the data-stage checks have finished, so its checks (reputation) can read
+// what they established: their symbols in tx->verdict and their facts in tx->facts.
+enum class Stage { Connect, Helo, Mail, Rcpt, Data, Verdict };
 
 constexpr std::string_view stageName(Stage s) {
   switch (s) {
@@ -13,6 +15,7 @@ constexpr std::string_view stageName(Stage s) {
     case Stage::Mail: return "mail";
     case Stage::Rcpt: return "rcpt";
     case Stage::Data: return "data";
+    case Stage::Verdict: return "verdict";
   }
   return "?";
 }

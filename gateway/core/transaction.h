@@ -3,6 +3,7 @@
 // transaction, never the session; connection-stage results carry into every transaction.
 #pragma once
 #include <chrono>
+#include <map>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -55,6 +56,8 @@ struct Transaction {
   std::shared_ptr<const Policy> policy;  // set by the first accepted recipient
   std::string message;  // the message as received: dot-unstuffed, CRLF line ends
   Verdict verdict;      // mail/rcpt/data stage symbols
+  // Facts the data-stage checks proved (StageOutcome::facts), for the verdict stage.
+  std::map<std::string, std::vector<std::string>> facts;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
   // The parsed MIME view, made on first use and shared by every data-stage check. A transaction

@@ -459,6 +459,13 @@ asio::awaitable<void> ProxySession::onMessage() {
   const core::Policy& policy = tx->policy ? *tx->policy : *config_.policies.fallback();
   auto outcome = co_await runStage(*snapshot_->pipeline, core::Stage::Data, context(policy));
   for (auto& s : outcome.symbols) tx->verdict.add(s);
+  for (auto& [name, values] : outcome.facts)
+    tx->facts[name].insert(tx->facts[name].end(), values.begin(), values.end());
+  // The verdict stage reads what the data stage established (reputation by authenticated
+  // domains); its forced actions join the data stage's.
+  auto late = co_await runStage(*snapshot_->pipeline, core::Stage::Verdict, context(policy));
+  for (auto& s : late.symbols) tx->verdict.add(s);
+  if (late.forced) outcome.force(*late.forced);
   core::Verdict verdict = session_.info().connectVerdict;
   // RFC 8601 5: Authentication-Results fields that claim to be ours are forgeries; drop them
   // before the message goes on, whatever the checks decided.
@@ -507,11 +514,17 @@ asio::awaitable<void> ProxySession::onMessage() {
       break;
     }
   }
-  logTransaction(d, verdict, r);
+  // Learn from what the verdict was; an accepted message only once the downstream took it.
+  std::string learned;
+  if (snapshot_->reputation && !greylist &&
+      (r.positive() || d.action == core::Action::Reject || d.action == core::Action::Discard))
+    learned = snapshot_->reputation->learn(session_.info(), *tx, verdict, d);
+  logTransaction(d, verdict, r, learned);
   session_.answer(r);
 }
 
-void ProxySession::logTransaction(const core::Decision& d, const core::Verdict& v, const Reply& r) {
+void ProxySession::logTransaction(const core::Decision& d, const core::Verdict& v, const Reply& r,
+                                  const std::string& learned) {
   const auto* tx = session_.transaction();
   const auto& info = session_.info();
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
@@ -526,7 +539,8 @@ void ProxySession::logTransaction(const core::Decision& d, const core::Verdict& 
       "> to=" + addressList(*tx) + " size=" + std::to_string(tx->message.size()) +
       " action=" + std::string(core::actionName(d.action)) + " decided_by=" + d.decidedBy +
       " score=" + score + " symbols=" + (v.symbols().empty() ? "-" : v.symbolList()) + " reply=\"" +
-      r.summary() + "\" time=" + std::to_string(ms) + "ms");
+      r.summary() + "\" time=" + std::to_string(ms) + "ms" +
+      (learned.empty() ? "" : " learned=" + learned));
 }
 
 asio::awaitable<void> ProxySession::onStartTls() {

@@ -37,7 +37,8 @@ class ProxySession {
   asio::awaitable<void> onMessage();
   asio::awaitable<void> onStartTls();
   core::CheckContext context(const core::Policy& policy, const core::Address* rcpt = nullptr);
-  void logTransaction(const core::Decision& d, const core::Verdict& v, const core::Reply& r);
+  void logTransaction(const core::Decision& d, const core::Verdict& v, const core::Reply& r,
+                      const std::string& learned = "");
 
   std::shared_ptr<const config::Snapshot> snapshot_;
   const config::Config& config_;

@@ -101,7 +101,7 @@ def portcullis_hits(paths, rules_dir, workdir):
         files.append(f)
     cache = os.path.join(os.path.dirname(BIN), "rules-cache")
     cmd = [BIN, "scan", "--json", "-o", f"rules.paths={json.dumps(rules_dir)}", "-o",
-           f"rules.cache_dir={json.dumps(cache)}", "-o", 'relay_domains="localhost"'] + files
+           f"rules.cache_dir={json.dumps(cache)}", "-o", 'relay_domains="localhost"', "-o", "store=memory:"] + files
     out = subprocess.run(cmd, stdout=subprocess.PIPE, check=False).stdout.decode()
     results = []
     for line in out.splitlines():

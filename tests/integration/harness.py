@@ -276,7 +276,10 @@ class Gateway:
         with open(self.config, "w") as f:
             f.write(f'listen = ["127.0.0.1:{self.port}"]\nhostname = "gw.test"\n'
                     f'downstream = "{downstream}"\nrelay_domains = [{domains}]\nworkers = 2\n'
-                    f'log_level = "debug"\n{extra}\n')
+                    f'log_level = "debug"\n'
+                    # State stays in the process unless a test asks for a store of its own.
+                    + ("" if "store =" in extra else 'store = "memory:"\n')
+                    + f'{extra}\n')
             # No test reaches the real DNS: unless a test serves its own zone, lookups go to a
             # closed loopback port and fail at once (authentication results are temperror).
             if "[dns]" not in extra:

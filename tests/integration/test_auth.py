@@ -94,7 +94,7 @@ class AuthTest(unittest.TestCase):
         path = os.path.join(self.tmp, "msg.eml")
         with open(path, "wb") as f:
             f.write(msg)
-        r = subprocess.run([BIN, "scan", "--json", "-o", "hostname=gw.test", "-o", f"dns.servers={self.dns.address}",
+        r = subprocess.run([BIN, "scan", "--json", "-o", "hostname=gw.test", "-o", "store=memory:", "-o", f"dns.servers={self.dns.address}",
                             "-o", "dns.timeout=0.3", "-o", "dns.attempts=1", "-o", "relay_domains=example.com",
                             "--client-ip", ip, "--helo", helo, "--mail-from", mail_from,
                             "--rcpt", "bob@example.com", path], capture_output=True, text=True, timeout=60)

@@ -10,7 +10,7 @@ from harness import BIN, SHARED
 
 def scan(*args, stdin=None):
     # Authentication has its own tests (test_auth.py); these are about the other checks.
-    r = subprocess.run([BIN, "scan", "-o", "auth.enabled=false", "-o", "dns.servers=127.0.0.1:9", "-o", "dns.attempts=1", *args], input=stdin, capture_output=True, timeout=30)
+    r = subprocess.run([BIN, "scan", "-o", "auth.enabled=false", "-o", "dns.servers=127.0.0.1:9", "-o", "dns.attempts=1", "-o", "store=memory:", *args], input=stdin, capture_output=True, timeout=30)
     return r.returncode, r.stdout.decode(), r.stderr.decode()
 
 
