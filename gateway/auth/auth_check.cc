@@ -211,8 +211,7 @@ struct AuthCheck::Impl {
         if (s.result == "pass") {
           valid = true;
           out.facts["dkim.pass"].push_back(s.domain);
-        }
-        else if (s.result == "fail")
+        } else if (s.result == "fail")
           invalid = true;
         else if (s.result == "temperror")
           temp = true;

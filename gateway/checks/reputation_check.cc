@@ -64,19 +64,24 @@ void ReputationService::post(std::function<void()> f) {
 }
 
 std::string ReputationService::learn(const core::SessionInfo& s, const core::Transaction& tx,
-                                     const core::Verdict& verdict, const core::Decision& d) {
+                                     const core::Verdict& verdict, const core::Decision& d,
+                                     const core::Thresholds& thresholds) {
   if (!settings_.learn) return "";
-  double own = 0;
+  if (d.action == core::Action::Tempfail || d.action == core::Action::Quarantine) return "";
+  core::Verdict without;
   for (const auto& sym : verdict.symbols())
-    if (isReputationSymbol(sym.name)) own += sym.score;
-  if (isReputationSymbol(d.decidedBy)) return "";  // decided by reputation itself
-  const double score = verdict.score() - own;
+    if (!isReputationSymbol(sym.name)) without.add(sym);
+  for (const auto& f : verdict.forced())
+    if (!isReputationSymbol(f.symbol)) without.force(f);
+  const core::Decision alone = without.decide(thresholds);
+  const double score = without.score();
   std::optional<reputation::Outcome> outcome;
-  if (d.action == core::Action::Reject)
+  if (alone.action == core::Action::Reject)
     outcome = reputation::Outcome::Rejected;
   else if (score >= settings_.learnSpamAt)
     outcome = reputation::Outcome::Spam;
-  else if ((d.action == core::Action::Accept || d.action == core::Action::AddHeaders) &&
+  else if ((alone.action == core::Action::Accept || alone.action == core::Action::AddHeaders) &&
+           (d.action == core::Action::Accept || d.action == core::Action::AddHeaders) &&
            score <= settings_.learnHamBelow)
     outcome = reputation::Outcome::Ham;
   if (!outcome) return "";
@@ -91,9 +96,12 @@ std::string ReputationService::learn(const core::SessionInfo& s, const core::Tra
     }
   });
   switch (*outcome) {
-    case reputation::Outcome::Ham: return "ham";
-    case reputation::Outcome::Spam: return "spam";
-    case reputation::Outcome::Rejected: return "rejected";
+    case reputation::Outcome::Ham:
+      return "ham";
+    case reputation::Outcome::Spam:
+      return "spam";
+    case reputation::Outcome::Rejected:
+      return "rejected";
   }
   return "";
 }

@@ -40,8 +40,11 @@ class ReputationService {
   void post(std::function<void()> f);
   // Learns from a finished transaction (asynchronously). Returns what was learned, for logs:
   // "spam", "ham", "rejected", or "" for nothing.
+  // The outcome is judged as if reputation had not spoken: the verdict is decided again under
+  // `thresholds` without reputation's symbols, so a reputation never confirms itself.
   std::string learn(const core::SessionInfo& s, const core::Transaction& tx,
-                    const core::Verdict& verdict, const core::Decision& d);
+                    const core::Verdict& verdict, const core::Decision& d,
+                    const core::Thresholds& thresholds);
 
  private:
   std::shared_ptr<reputation::Store> store_;

@@ -43,8 +43,7 @@ SnapshotResult buildSnapshot(std::shared_ptr<const Config> config) {
     checks.push_back(std::make_shared<firewall::DnsblCheck>(resolver, fwSettings));
   if (fw.reverseDns) checks.push_back(std::make_shared<firewall::RdnsCheck>(resolver, fwSettings));
   if (fw.heloChecks)
-    checks.push_back(
-        std::make_shared<firewall::HeloCheck>(resolver, fwSettings, config->hostname));
+    checks.push_back(std::make_shared<firewall::HeloCheck>(resolver, fwSettings, config->hostname));
   checks::RelayDomains domains(config->relayDomains);
   if (domains.empty())
     result.warnings.push_back("relay_domains is empty: every recipient will be refused");

@@ -518,7 +518,7 @@ asio::awaitable<void> ProxySession::onMessage() {
   std::string learned;
   if (snapshot_->reputation && !greylist &&
       (r.positive() || d.action == core::Action::Reject || d.action == core::Action::Discard))
-    learned = snapshot_->reputation->learn(session_.info(), *tx, verdict, d);
+    learned = snapshot_->reputation->learn(session_.info(), *tx, verdict, d, policy.thresholds);
   logTransaction(d, verdict, r, learned);
   session_.answer(r);
 }
@@ -536,11 +536,10 @@ void ProxySession::logTransaction(const core::Decision& d, const core::Verdict& 
       "session=" + info.id + " tx=" + tx->id + " client=[" + info.clientAddressText() +
       "]:" + std::to_string(info.clientPort) + " helo=" + info.helo +
       " tls=" + (info.tls.active ? info.tls.version : "no") + " from=<" + tx->mailFrom.str() +
-      "> to=" + addressList(*tx) + " size=" + std::to_string(tx->message.size()) +
-      " action=" + std::string(core::actionName(d.action)) + " decided_by=" + d.decidedBy +
-      " score=" + score + " symbols=" + (v.symbols().empty() ? "-" : v.symbolList()) + " reply=\"" +
-      r.summary() + "\" time=" + std::to_string(ms) + "ms" +
-      (learned.empty() ? "" : " learned=" + learned));
+      "> to=" + addressList(*tx) + " size=" + std::to_string(tx->message.size()) + " action=" +
+      std::string(core::actionName(d.action)) + " decided_by=" + d.decidedBy + " score=" + score +
+      " symbols=" + (v.symbols().empty() ? "-" : v.symbolList()) + " reply=\"" + r.summary() +
+      "\" time=" + std::to_string(ms) + "ms" + (learned.empty() ? "" : " learned=" + learned));
 }
 
 asio::awaitable<void> ProxySession::onStartTls() {

@@ -1,0 +1,113 @@
+"""Learned reputation end to end: the real proxy learns from its verdicts into the embedded
+LMDB store, `portcullis reputation show/set` reads and overrides it from another process while
+the gateway runs, and what was learned changes later verdicts. Clients connect from different
+loopback addresses, so each one has a reputation of its own."""
+import os
+import re
+import shutil
+import subprocess
+import time
+import unittest
+
+from harness import BIN, Gateway, send_message, wait_for
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SHIPPED = os.path.join(HERE, "..", "..", "rules", "shipped")
+GTUBE = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X"
+
+
+class ReputationTest(unittest.TestCase):
+    def setUp(self):
+        self.gw = Gateway(start=False)
+        self.store = os.path.join(self.gw.dir, "reputation")
+        rules = os.path.join(self.gw.dir, "rules")
+        shutil.copytree(SHIPPED, rules)
+        with open(self.gw.config) as f:
+            text = f.read().replace('store = "memory:"\n', f'store = "lmdb:{self.store}"\n')
+        with open(self.gw.config, "w") as f:
+            # A low reject threshold: a client with a bad learned reputation crosses it with an
+            # otherwise clean message, one without any history does not.
+            f.write(text + f'[rules]\npaths = ["{rules}"]\ncache_dir = "{self.gw.dir}/cache"\n'
+                    "[verdict]\nreject = 4.0\n")
+        self.gw.start()
+        self.addCleanup(self.gw.stop)
+
+    def cli(self, *args):
+        r = subprocess.run([BIN, "reputation", "--config", self.gw.config, *args],
+                           capture_output=True, timeout=30)
+        return r.returncode, r.stdout.decode(), r.stderr.decode()
+
+    def send(self, source, body):
+        # A complete, clean message apart from `body`: the shipped rules score it 0, so an
+        # accepted one is learned as ham.
+        msg = ("From: a@sender.test\r\nTo: bob@example.com\r\nSubject: hello\r\n"
+               "Date: Mon, 23 Nov 2026 10:00:00 +0000\r\nMessage-ID: <%d@sender.test>\r\n\r\n%s\r\n"
+               % (time.monotonic_ns(), body))
+        c = self.gw.client(source=source)
+        c.banner_and_ehlo()
+        code, text = send_message(c, "a@sender.test", ["bob@example.com"], msg)
+        c.cmd("QUIT")
+        c.close()
+        return code, text
+
+    def counters(self, key):
+        code, out, err = self.cli("show", key)
+        self.assertEqual(code, 0, err)
+        return dict(re.findall(r"(\w+)=(\S+)", out))
+
+    def test_learned_spam_changes_the_verdict_and_admins_override(self):
+        # 12 GTUBE messages from .110: each is rejected, each teaches the store.
+        for _ in range(12):
+            self.assertEqual(self.send("127.0.0.110", f"buy now\r\n{GTUBE}")[0], 550)
+        wait_for(lambda: float(self.counters("ip:127.0.0.110").get("rejected", 0)) >= 11.9,
+                 what="12 rejections learned")
+        c = self.counters("ip:127.0.0.110")
+        self.assertEqual(c["symbol"], "IP_REPUTATION_BAD")
+        # 12 messages: lean 12/14, confidence 12/22: 6 x 0.86 x 0.55 = 2.8, and growing.
+        self.assertGreater(float(c["score"]), 2.5)
+        # The whole /24 was learned too (NET_REPUTATION_BAD judges neighbours a little).
+        self.assertEqual(self.counters("net:127.0.0.0/24")["symbol"], "NET_REPUTATION_BAD")
+
+        # Now a clean message: rejected from .110 by what was learned, accepted from .111.
+        code, text = self.send("127.0.0.110", "see you tomorrow")
+        self.assertEqual(code, 550, text)
+        line = [l for l in self.gw.log().splitlines() if "client=[127.0.0.110]" in l and "action=" in l][-1]
+        self.assertIn("IP_REPUTATION_BAD", line)
+        # 127.0.1.111, in another /24, with a clean history of its own, is accepted.
+        for _ in range(5):
+            self.assertEqual(self.send("127.0.1.111", "see you tomorrow")[0], 250)
+        wait_for(lambda: float(self.counters("ip:127.0.1.111").get("ham", 0)) >= 4.9,
+                 what="ham learned")
+        self.assertEqual(self.send("127.0.1.111", "see you tomorrow")[0], 250)
+
+        # An admin's deny, set from another process while the gateway runs, refuses .111 ...
+        code, out, _ = self.cli("set", "ip:127.0.1.111", "deny")
+        self.assertEqual((code, out.strip()), (0, "ip:127.0.1.111 deny"))
+        code, text = self.send("127.0.1.111", "see you tomorrow")
+        self.assertEqual(code, 550)
+        self.assertIn("IP_REPUTATION_DENY", self.gw.log())
+        # ... and an allow lets .110 through again, whatever it did.
+        self.cli("set", "ip:127.0.0.110", "allow")
+        self.cli("set", "net:127.0.0.0/24", "neutral")
+        self.assertEqual(self.send("127.0.0.110", "see you tomorrow")[0], 250)
+        # Rejections decided by reputation itself teach nothing (no self-confirmation).
+        before = float(self.counters("ip:127.0.1.111")["total"])
+        self.send("127.0.1.111", "see you tomorrow")
+        time.sleep(0.3)
+        self.assertEqual(float(self.counters("ip:127.0.1.111")["total"]), before)
+
+    def test_forged_sender_does_not_spoil_the_domain(self):
+        # Spam claiming to be from bank.example, which does not authenticate (no DNS here):
+        # only the client's address and network learn, never the domain.
+        for _ in range(5):
+            self.assertEqual(self.send("127.0.0.120", f"{GTUBE}")[0], 550)
+        wait_for(lambda: self.counters("ip:127.0.0.120").get("rejected", "0") != "0",
+                 what="learned")
+        for key in ("env:sender.test", "from:sender.test", "dkim:sender.test", "spf:sender.test",
+                    "helo:client.test"):
+            code, out, _ = self.cli("show", key)
+            self.assertIn("unknown", out, key)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
