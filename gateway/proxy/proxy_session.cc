@@ -297,7 +297,7 @@ void ProxySession::applyConnectOutcome(core::StageOutcome& connect) {
                     "] refused at connect by " + connect.forced->symbol + ": " +
                     connect.forced->reply.summary() +
                     " symbols=" + info.connectVerdict.symbolList());
-    if (connect.forced->symbol.starts_with("FW_")) failedTest_ = connect.forced->symbol;
+    if (connect.forced->symbol.starts_with("FW_")) failed(connect.forced->symbol);
   }
   // A refused client is not tarpitted as well: it only gets refusals, and holding its
   // connection open longer would cost us, not it.
@@ -332,11 +332,22 @@ void ProxySession::applyViolations() {
       tarpit_ = !info.allowlisted && !v.inData;
       continue;
     }
-    if (failedTest_.empty()) failedTest_ = symbol;
+    failed(symbol);
     if (auto f = firewall::firewallForcedAction(action, symbol, "Protocol error"))
       if (f->reply.code != 421 && !session_.refusingTransactions())
         session_.refuseTransactions(f->reply);
   }
+}
+
+void ProxySession::failed(const std::string& test) {
+  const auto& info = session_.info();
+  if (!failedTest_.empty()) return;
+  failedTest_ = test;
+  // Remembered at once, not when the session ends: the client may reconnect (or hold other
+  // connections open) before this one is over.
+  if (info.clientIp && !accessAllowed_ && admitted_)
+    shared_.clientCache.fail(info.clientIp->str(), test, config_.firewall.failTtl,
+                             std::chrono::steady_clock::now());
 }
 
 void ProxySession::rememberClient() {
@@ -344,10 +355,7 @@ void ProxySession::rememberClient() {
   const auto& fw = config_.firewall;
   if (!info.clientIp || accessAllowed_ || !admitted_) return;
   const auto now = std::chrono::steady_clock::now();
-  if (!failedTest_.empty()) {
-    shared_.clientCache.fail(info.clientIp->str(), failedTest_, fw.failTtl, now);
-    return;
-  }
+  if (!failedTest_.empty()) return;  // remembered when it failed
   // A pass needs the greeting test passed (or passed before) and no other test failed, even
   // one whose action is "ignore".
   static const std::set<std::string, std::less<>> failures = {

@@ -29,6 +29,7 @@ class ProxySession {
   asio::awaitable<std::string> waitForPregreet();
   void applyConnectOutcome(core::StageOutcome& outcome);
   void applyViolations();
+  void failed(const std::string& test);
   void rememberClient();
   bool greylisted(core::Verdict& verdict, core::Decision& d, core::Reply& r);
   asio::awaitable<void> onHelo();
