@@ -99,7 +99,7 @@ def portcullis_hits(paths, rules_dir, workdir):
         with open(f, "wb") as out:
             out.write(read_message(p, i))
         files.append(f)
-    cache = os.path.join(os.path.dirname(BIN), "rules-cache")
+    cache = os.environ.get("PORTCULLIS_RULES_CACHE") or os.path.join(os.path.dirname(BIN), "rules-cache")
     cmd = [BIN, "scan", "--json", "-o", f"rules.paths={json.dumps(rules_dir)}", "-o",
            f"rules.cache_dir={json.dumps(cache)}", "-o", 'relay_domains="localhost"', "-o", "store=memory:"] + files
     out = subprocess.run(cmd, stdout=subprocess.PIPE, check=False).stdout.decode()
@@ -113,7 +113,7 @@ def portcullis_hits(paths, rules_dir, workdir):
 
 
 def runnable_rules(rules_dir):
-    cache = os.path.join(os.path.dirname(BIN), "rules-cache")
+    cache = os.environ.get("PORTCULLIS_RULES_CACHE") or os.path.join(os.path.dirname(BIN), "rules-cache")
     out = subprocess.run([BIN, "rules", "list", "--cache", cache, rules_dir], stdout=subprocess.PIPE,
                          stderr=subprocess.DEVNULL).stdout.decode()
     types = {}

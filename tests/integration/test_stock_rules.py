@@ -10,7 +10,10 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 BIN = os.environ["PORTCULLIS_BIN"]
 STOCK = "/usr/share/spamassassin"
-CACHE = os.path.join(os.path.dirname(BIN), "rules-cache")
+# Compiled databases are keyed by the patterns, Hyperscan's version and the CPU, not by how
+# the gateway was built: scripts/test points both of its builds at one cache, so the
+# sanitizer pass loads what the normal pass compiled (about 5 minutes saved).
+CACHE = os.environ.get("PORTCULLIS_RULES_CACHE") or os.path.join(os.path.dirname(BIN), "rules-cache")
 
 
 class StockRulesTest(unittest.TestCase):
