@@ -51,10 +51,13 @@ void HeloCheck::run(const core::CheckContext& ctx, core::StageOutcome& out,
   };
   std::optional<core::IpAddress> literal;
   const HeloForm form = classifyHelo(helo, &literal);
+  // A client on this very machine (it connected from the address it connected to) may well
+  // be called what we are called: local software naming its host is not forgery.
+  const bool local = ctx.session.clientIp && ctx.session.serverIp &&
+                     ctx.session.clientIp->unmapped() == ctx.session.serverIp->unmapped();
   const bool ours =
-      core::lowerAscii(helo) == core::lowerAscii(hostname_) ||
-      (literal && ctx.session.serverIp && *literal == ctx.session.serverIp->unmapped() &&
-       !(ctx.session.clientIp && *literal == ctx.session.clientIp->unmapped()));
+      !local && (core::lowerAscii(helo) == core::lowerAscii(hostname_) ||
+                 (literal && ctx.session.serverIp && *literal == ctx.session.serverIp->unmapped()));
   if (ours) {
     symbol("HELO_OWN_NAME", "HELO " + helo + " claims to be this gateway");
     if (auto f = firewallForcedAction(s.heloOwnNameAction, "HELO_OWN_NAME",

@@ -225,8 +225,11 @@ asio::awaitable<void> ProxySession::open() {
 
   // The greeting delay runs while the connect-stage checks (DNS lists, reverse DNS) do: a
   // legitimate client loses nothing it would not lose waiting for DNS anyway.
+  // Software on this machine (connecting from the address it connects to) is not a bot on
+  // the network: it gets the banner at once.
+  const bool local = info.clientIp && info.serverIp && *info.clientIp == *info.serverIp;
   const bool pregreetTest = fw.pregreetDelay.count() > 0 && info.clientIp && !accessAllowed_ &&
-                            !accessDenied && !cachedPass_;
+                            !accessDenied && !cachedPass_ && !local;
   if (pregreetTest) {
     session_.greetPartial();
     if (!co_await flush()) {

@@ -404,6 +404,12 @@ class ProtocolTest(unittest.TestCase):
         self.assertEqual(c.cmd("EHLO real.client.test")[0], 250)
         c.close()
         self.assertIn("HELO_OWN_NAME", self.gw.log())
+        # A client on the gateway's own machine (swaks, cron mail) may use the machine's name.
+        local = self.gw.client(source="127.0.0.1")
+        local.reply()
+        self.assertEqual(local.cmd("EHLO gw.test")[0], 250)
+        self.assertEqual(local.cmd("HELO [127.0.0.1]")[0], 250)
+        local.close()
 
 
 class ReverseDnsTest(unittest.TestCase):
