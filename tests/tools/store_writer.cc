@@ -6,6 +6,7 @@
 #include <lmdb.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <random>
 #include <string>
 
@@ -21,15 +22,21 @@ Key key(const std::string& text) {
 }
 
 int verify(const std::string& dir) {
+  // Killed before its first commit, the writer may have left no store, or files it had only
+  // begun to create: that is "nothing committed", which LMDB must open as an empty store.
+  std::filesystem::create_directories(dir);
   MDB_env* env = nullptr;
   MDB_txn* txn = nullptr;
   MDB_dbi dbi;
   MDB_cursor* cur = nullptr;
-  if (mdb_env_create(&env) || mdb_env_set_mapsize(env, size_t(1) << 30) ||
-      mdb_env_open(env, dir.c_str(), MDB_RDONLY, 0640) ||
+  if (mdb_env_create(&env)) return std::printf("cannot create an environment\n"), 1;
+  if (mdb_env_set_mapsize(env, size_t(1) << 30) || mdb_env_open(env, dir.c_str(), 0, 0640) ||
       mdb_txn_begin(env, nullptr, MDB_RDONLY, &txn) || mdb_dbi_open(txn, nullptr, 0, &dbi) ||
       mdb_cursor_open(txn, dbi, &cur)) {
     std::printf("cannot open %s\n", dir.c_str());
+    std::fflush(stdout);
+    if (txn) mdb_txn_abort(txn);
+    mdb_env_close(env);
     return 1;
   }
   MDB_val k, v;
