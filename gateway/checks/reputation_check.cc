@@ -125,11 +125,12 @@ void ReputationCheck::run(const core::CheckContext& ctx, core::StageOutcome& out
         auto a = reputation::assess(keys[i], *records[i], now, scoring);
         if (a.symbol.empty()) continue;
         char reason[160];
-        std::snprintf(reason, sizeof reason, "%s: %.0f messages, lean %+.2f, confidence %.2f",
-                      keys[i].str().c_str(), a.messages, a.lean, a.confidence);
         if (records[i]->override != reputation::Override::None)
           std::snprintf(reason, sizeof reason, "%s: set to %s by an admin", keys[i].str().c_str(),
                         std::string(reputation::overrideName(records[i]->override)).c_str());
+        else
+          std::snprintf(reason, sizeof reason, "%s: %.0f messages, lean %+.2f, confidence %.2f",
+                        keys[i].str().c_str(), a.messages, a.lean, a.confidence);
         auto& slot = best[a.symbol];
         if (slot.name.empty() || std::abs(a.score) > std::abs(slot.score))
           slot = core::Symbol{a.symbol, a.score, reason, core::Stage::Verdict};

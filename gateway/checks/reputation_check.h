@@ -23,7 +23,7 @@ struct ReputationSettings {
   // nothing.
   double learnSpamAt = 10;
   double learnHamBelow = 0;
-  int workers = 2;
+  int workers = 2;  // the process-wide store pool's size, fixed by the first snapshot
 };
 
 // What a transaction proves about its sender (see reputation::keysFor for what counts).

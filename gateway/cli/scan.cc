@@ -264,7 +264,6 @@ int scanCommand(const std::vector<std::string>& args) {
     if (out.forced) verdict.force(*out.forced);
     // The verdict stage (reputation) reads the data stage's facts, as in the proxy.
     tx.facts = out.facts;
-    for (const auto& s : out.symbols) tx.verdict.add(s);
     auto late = stage(core::Stage::Verdict, policy, nullptr);
     for (auto& s : late.symbols) verdict.add(s);
     if (late.forced) verdict.force(*late.forced);

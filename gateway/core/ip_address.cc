@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 
@@ -65,6 +66,15 @@ bool CidrRange::contains(const IpAddress& raw) const {
   return (a.bytes[full] & mask) == (network.bytes[full] & mask);
 }
 
-std::string CidrRange::str() const { return network.str() + "/" + std::to_string(prefix); }
+CidrRange CidrRange::enclosing(const IpAddress& raw, int prefix) {
+  CidrRange r{raw.unmapped(), std::clamp(prefix, 0, raw.unmapped().bits())};
+  for (int bit = r.prefix; bit < r.network.bits(); ++bit)
+    r.network.bytes[bit / 8] &= static_cast<uint8_t>(~(0x80 >> (bit % 8)));
+  return r;
+}
+
+std::string CidrRange::str() const {
+  return network.str() + "/" + std::to_string(prefix);
+}
 
 }  // namespace portcullis::core

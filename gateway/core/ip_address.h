@@ -26,6 +26,8 @@ struct CidrRange {
 
   // "192.0.2.0/24", "2001:db8::/32", or a bare address (a host route).
   static std::optional<CidrRange> parse(std::string_view text);
+  // The network of `prefix` bits that contains `a` (IPv4-mapped addresses as IPv4).
+  static CidrRange enclosing(const IpAddress& a, int prefix);
   bool contains(const IpAddress& a) const;
   std::string str() const;
 };

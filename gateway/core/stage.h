@@ -5,7 +5,7 @@
 namespace portcullis::core {
 
 // Verdict runs after the data-stage checks have finished, so its checks (reputation) can read
-// what they established: their symbols in tx->verdict and their facts in tx->facts.
+// what those established: their facts, in tx->facts.
 enum class Stage { Connect, Helo, Mail, Rcpt, Data, Verdict };
 
 constexpr std::string_view stageName(Stage s) {

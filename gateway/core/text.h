@@ -22,4 +22,10 @@ inline std::string withoutControls(std::string_view s) {
   return out;
 }
 
+// At most `max` bytes of what a client sent, for a log line or a symbol's reason: controls
+// replaced as above, "..." when cut.
+inline std::string logExcerpt(std::string_view s, size_t max) {
+  return withoutControls(s.substr(0, max)) + (s.size() > max ? "..." : "");
+}
+
 }  // namespace portcullis::core

@@ -3,8 +3,8 @@
 // transaction, never the session; connection-stage results carry into every transaction.
 #pragma once
 #include <chrono>
-#include <map>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,6 +39,10 @@ struct SessionInfo {
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
   std::string clientAddressText() const { return clientIp ? clientIp->str() : "unknown"; }
+  // Software on this machine: it connected from the address it connected to.
+  bool sameHost() const {
+    return clientIp && serverIp && clientIp->unmapped() == serverIp->unmapped();
+  }
 };
 
 struct Recipient {
@@ -52,10 +56,10 @@ struct Transaction {
   std::optional<uint64_t> declaredSize;
   bool body8bit = false;
   bool smtputf8 = false;
-  std::vector<Recipient> recipients;  // accepted ones only
+  std::vector<Recipient> recipients;     // accepted ones only
   std::shared_ptr<const Policy> policy;  // set by the first accepted recipient
-  std::string message;  // the message as received: dot-unstuffed, CRLF line ends
-  Verdict verdict;      // mail/rcpt/data stage symbols
+  std::string message;                   // the message as received: dot-unstuffed, CRLF line ends
+  Verdict verdict;                       // mail/rcpt/data stage symbols
   // Facts the data-stage checks proved (StageOutcome::facts), for the verdict stage.
   std::map<std::string, std::vector<std::string>> facts;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();

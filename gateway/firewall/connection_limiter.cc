@@ -7,13 +7,10 @@ constexpr auto kWindow = std::chrono::seconds(60);
 }
 
 std::string subnetKey(const core::IpAddress& ip, int v4Prefix, int v6Prefix) {
-  core::IpAddress a = ip.unmapped();
-  const int prefix = a.v6 ? v6Prefix : v4Prefix;
-  for (int bit = prefix; bit < a.bits(); ++bit) a.bytes[bit / 8] &= ~(0x80 >> (bit % 8));
-  return a.str() + "/" + std::to_string(prefix);
+  return core::CidrRange::enclosing(ip, ip.unmapped().v6 ? v6Prefix : v4Prefix).str();
 }
 
-double ConnectionLimiter::Counter::rate(Clock::time_point now) {
+double ConnectionLimiter::Counter::count(Clock::time_point now) {
   if (now - windowStart >= 2 * kWindow) {
     previous = current = 0;
     windowStart = now;
@@ -22,13 +19,9 @@ double ConnectionLimiter::Counter::rate(Clock::time_point now) {
     current = 0;
     windowStart += kWindow;
   }
+  ++current;
   const double elapsed = std::chrono::duration<double>(now - windowStart) / kWindow;
   return previous * (1.0 - elapsed) + current;
-}
-
-void ConnectionLimiter::Counter::count(Clock::time_point now) {
-  rate(now);
-  ++current;
 }
 
 ConnectionLimiter::Lease& ConnectionLimiter::Lease::operator=(Lease&& o) noexcept {
@@ -83,9 +76,7 @@ ConnectionLimiter::Admission ConnectionLimiter::admit(const core::IpAddress& ip,
       Counter& c = ips_[ipKey];
       Counter& n = subnets_[netKey];
       // Attempts count, refused ones too (as anvil does): hammering keeps a client limited.
-      const double ipRate = c.rate(now) + 1, netRate = n.rate(now) + 1;
-      c.count(now);
-      n.count(now);
+      const double ipRate = c.count(now), netRate = n.count(now);
       auto refuse = [&](const char* symbol, std::string reason, std::string text) {
         result.refused = Refusal{symbol, std::move(reason), std::move(text)};
       };

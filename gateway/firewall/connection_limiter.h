@@ -60,8 +60,8 @@ class ConnectionLimiter {
     Clock::time_point windowStart{};
     int current = 0;
     int previous = 0;
-    double rate(Clock::time_point now);
-    void count(Clock::time_point now);
+    // Counts one attempt at `now`; returns the rate including it.
+    double count(Clock::time_point now);
   };
   void release(const std::string& ip, const std::string& subnet);
   void prune(Clock::time_point now, bool full);

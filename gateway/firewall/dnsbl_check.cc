@@ -10,23 +10,6 @@
 
 namespace portcullis::firewall {
 
-std::optional<core::ForcedAction> firewallForcedAction(FirewallAction a, const std::string& symbol,
-                                                       const std::string& text) {
-  switch (a) {
-    case FirewallAction::Ignore:
-      return std::nullopt;
-    case FirewallAction::Tempfail:
-      return core::ForcedAction{core::Action::Tempfail, core::makeReply(450, "4.7.1", text),
-                                symbol};
-    case FirewallAction::Reject:
-      return core::ForcedAction{core::Action::Reject, core::makeReply(554, "5.7.1", text), symbol};
-    case FirewallAction::Drop:
-      return core::ForcedAction{core::Action::Tempfail, core::makeReply(421, "4.7.0", text),
-                                symbol};
-  }
-  return std::nullopt;
-}
-
 namespace {
 std::string number(double v) {
   char b[32];
@@ -74,6 +57,7 @@ void DnsblCheck::run(const core::CheckContext& ctx, core::StageOutcome& out,
         const auto& s = *settings;
         double sum = 0;
         std::string listedBy;
+        std::string blockedBy;  // the first listing block list (not an allowlist), for the client
         for (size_t i = 0; i < s.dnsbl.size(); ++i) {
           const DnsblSite& site = s.dnsbl[i];
           std::string hits;
@@ -94,6 +78,7 @@ void DnsblCheck::run(const core::CheckContext& ctx, core::StageOutcome& out,
           // A site's weight counts once, however many of its answers match (as postscreen).
           sum += site.weight;
           listedBy += (listedBy.empty() ? "" : " ") + site.zone;
+          if (blockedBy.empty() && site.weight > 0) blockedBy = site.zone;
           out.symbols.push_back({site.symbol, site.weight,
                                  ip.str() + " listed by " + site.zone + " (" + hits + ")",
                                  core::Stage::Connect});
@@ -103,11 +88,10 @@ void DnsblCheck::run(const core::CheckContext& ctx, core::StageOutcome& out,
                                  "DNS list score " + number(sum) + " >= dnsbl_threshold " +
                                      number(s.dnsblThreshold) + " (" + listedBy + ")",
                                  core::Stage::Connect});
-          // The first listing zone names the block for the client, as postscreen does.
-          auto zone = listedBy.substr(0, listedBy.find(' '));
+          // The first listing block list names the block for the client, as postscreen does.
           if (auto f = firewallForcedAction(
                   s.dnsblAction, "FW_DNSBL",
-                  "Service unavailable; client [" + ip.str() + "] blocked using " + zone))
+                  "Service unavailable; client [" + ip.str() + "] blocked using " + blockedBy))
             out.force(*f);
         } else if (sum <= s.dnswlThreshold && s.dnswlThreshold < 0) {
           out.symbols.push_back(

@@ -26,8 +26,4 @@ class DnsblCheck final : public core::Check {
   std::shared_ptr<const FirewallSettings> settings_;
 };
 
-// The forced action a firewall test's action means at connect ("drop" is a 421 and close).
-std::optional<core::ForcedAction> firewallForcedAction(FirewallAction a, const std::string& symbol,
-                                                       const std::string& text);
-
 }  // namespace portcullis::firewall

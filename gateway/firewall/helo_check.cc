@@ -2,7 +2,6 @@
 #include <cctype>
 
 #include "gateway/core/text.h"
-#include "gateway/firewall/dnsbl_check.h"
 #include "gateway/firewall/lookup_join.h"
 
 namespace portcullis::firewall {
@@ -51,13 +50,11 @@ void HeloCheck::run(const core::CheckContext& ctx, core::StageOutcome& out,
   };
   std::optional<core::IpAddress> literal;
   const HeloForm form = classifyHelo(helo, &literal);
-  // A client on this very machine (it connected from the address it connected to) may well
-  // be called what we are called: local software naming its host is not forgery.
-  const bool local = ctx.session.clientIp && ctx.session.serverIp &&
-                     ctx.session.clientIp->unmapped() == ctx.session.serverIp->unmapped();
+  // Software on this machine may well be called what we are called: not forgery.
   const bool ours =
-      !local && (core::lowerAscii(helo) == core::lowerAscii(hostname_) ||
-                 (literal && ctx.session.serverIp && *literal == ctx.session.serverIp->unmapped()));
+      !ctx.session.sameHost() &&
+      (core::lowerAscii(helo) == core::lowerAscii(hostname_) ||
+       (literal && ctx.session.serverIp && *literal == ctx.session.serverIp->unmapped()));
   if (ours) {
     symbol("HELO_OWN_NAME", "HELO " + helo + " claims to be this gateway");
     if (auto f = firewallForcedAction(s.heloOwnNameAction, "HELO_OWN_NAME",

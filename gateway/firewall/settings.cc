@@ -16,6 +16,23 @@ std::string_view firewallActionName(FirewallAction a) {
   return "?";
 }
 
+std::optional<core::ForcedAction> firewallForcedAction(FirewallAction a, const std::string& symbol,
+                                                       const std::string& text) {
+  switch (a) {
+    case FirewallAction::Ignore:
+      return std::nullopt;
+    case FirewallAction::Tempfail:
+      return core::ForcedAction{core::Action::Tempfail, core::makeReply(450, "4.7.1", text),
+                                symbol};
+    case FirewallAction::Reject:
+      return core::ForcedAction{core::Action::Reject, core::makeReply(554, "5.7.1", text), symbol};
+    case FirewallAction::Drop:
+      return core::ForcedAction{core::Action::Tempfail, core::makeReply(421, "4.7.0", text),
+                                symbol};
+  }
+  return std::nullopt;
+}
+
 std::map<std::string, double> defaultFirewallScores() {
   // Connection facts are evidence, not proof: each moves the verdict a little, and several
   // together (a pregreeting, unlisted, nameless client) add up.

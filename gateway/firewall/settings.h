@@ -2,10 +2,12 @@
 #pragma once
 #include <chrono>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "gateway/core/verdict.h"
 #include "gateway/firewall/dnsbl_site.h"
 
 namespace portcullis::firewall {
@@ -17,6 +19,10 @@ namespace portcullis::firewall {
 //   drop:     421 4.7.0 and the connection is closed at once
 enum class FirewallAction { Ignore, Tempfail, Reject, Drop };
 std::string_view firewallActionName(FirewallAction a);
+// What an action means as a forced verdict: tempfail 450 4.7.1, reject 554 5.7.1, drop a 421
+// 4.7.0 (which closes the session); none for ignore. `text` is what the client is told.
+std::optional<core::ForcedAction> firewallForcedAction(FirewallAction a, const std::string& symbol,
+                                                       const std::string& text);
 std::map<std::string, double> defaultFirewallScores();
 
 struct LimitSettings {

@@ -11,7 +11,8 @@
 #include "gateway/auth/auth_results.h"
 #include "gateway/core/headers.h"
 #include "gateway/core/log.h"
-#include "gateway/firewall/dnsbl_check.h"
+#include "gateway/core/text.h"
+#include "gateway/firewall/settings.h"
 #include "gateway/proxy/stage_runner.h"
 #include "gateway/relay/maildir_downstream.h"
 #include "gateway/relay/smtp_downstream.h"
@@ -40,22 +41,26 @@ std::unique_ptr<relay::Downstream> makeDownstream(asio::any_io_executor ex, cons
 }
 
 namespace {
+// A generic socket's endpoint as a TCP one; none for UNIX sockets or on error.
+std::optional<asio::ip::tcp::endpoint> tcpEndpoint(const net::Socket::endpoint_type& ep,
+                                                   std::error_code ec) {
+  if (ec || (ep.protocol().family() != AF_INET && ep.protocol().family() != AF_INET6))
+    return std::nullopt;
+  asio::ip::tcp::endpoint tcp;
+  std::memcpy(tcp.data(), ep.data(), std::min<size_t>(ep.size(), tcp.capacity()));
+  return tcp;
+}
+
 core::SessionInfo sessionInfo(net::Socket& s) {
   core::SessionInfo info;
   info.id = newSessionId();
   std::error_code ec;
-  auto ep = s.remote_endpoint(ec);
-  if (!ec && (ep.protocol().family() == AF_INET || ep.protocol().family() == AF_INET6)) {
-    asio::ip::tcp::endpoint tcp;
-    std::memcpy(tcp.data(), ep.data(), std::min<size_t>(ep.size(), tcp.capacity()));
-    info.clientIp = core::IpAddress::parse(tcp.address().to_string());
-    info.clientPort = tcp.port();
-    auto local = s.local_endpoint(ec);
-    if (!ec) {
-      std::memcpy(tcp.data(), local.data(), std::min<size_t>(local.size(), tcp.capacity()));
-      info.serverIp = core::IpAddress::parse(tcp.address().to_string());
-    }
+  if (auto remote = tcpEndpoint(s.remote_endpoint(ec), ec)) {
+    info.clientIp = core::IpAddress::parse(remote->address().to_string());
+    info.clientPort = remote->port();
   }
+  if (auto local = tcpEndpoint(s.local_endpoint(ec), ec))
+    info.serverIp = core::IpAddress::parse(local->address().to_string());
   return info;
 }
 
@@ -99,12 +104,17 @@ core::CheckContext ProxySession::context(const core::Policy& policy, const core:
 
 asio::awaitable<bool> ProxySession::flush() {
   if (!session_.hasOutput()) co_return true;
-  if (!tarpit_ && !session_.info().allowlisted &&
-      session_.errors() >= config_.firewall.tarpitAfterErrors &&
-      config_.firewall.tarpitAfterErrors > 0)
-    tarpit_ = true;
-  if (tarpit_ && config_.firewall.tarpitDelay.count() > 0 && !shared_.stopping) {
+  if (config_.firewall.tarpitDelay.count() > 0 && !shared_.stopping && tarpitted()) {
     // Tarpit: a suspicious client waits for every reply; a bot's time is its throughput.
+    if (!tarpitLogged_) {
+      tarpitLogged_ = true;
+      const auto& info = session_.info();
+      char score[32];
+      std::snprintf(score, sizeof score, "%.2f", info.connectVerdict.score());
+      core::log::info("session=" + info.id + " client=[" + info.clientAddressText() +
+                      "] tarpitted: connect score " + score + ", " +
+                      std::to_string(session_.errors()) + " error(s)");
+    }
     asio::steady_timer delay(stream_.executor(), config_.firewall.tarpitDelay);
     std::error_code ignored;
     co_await delay.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
@@ -225,11 +235,9 @@ asio::awaitable<void> ProxySession::open() {
 
   // The greeting delay runs while the connect-stage checks (DNS lists, reverse DNS) do: a
   // legitimate client loses nothing it would not lose waiting for DNS anyway.
-  // Software on this machine (connecting from the address it connects to) is not a bot on
-  // the network: it gets the banner at once.
-  const bool local = info.clientIp && info.serverIp && *info.clientIp == *info.serverIp;
+  // Software on this machine is not a bot on the network: it gets the banner at once.
   const bool pregreetTest = fw.pregreetDelay.count() > 0 && info.clientIp && !accessAllowed_ &&
-                            !accessDenied && !cachedPass_ && !local;
+                            !accessDenied && !cachedPass_ && !info.sameHost();
   if (pregreetTest) {
     session_.greetPartial();
     if (!co_await flush()) {
@@ -256,12 +264,10 @@ asio::awaitable<void> ProxySession::open() {
     co_return;
   }
   if (pregreetTest && !early.empty()) {
-    std::string shown;
-    for (unsigned char c : early.substr(0, 40)) shown += c >= 0x20 && c < 0x7f ? char(c) : '.';
-    connect.symbols.push_back(
-        {"FW_PREGREET", fw.score("FW_PREGREET"),
-         std::to_string(early.size()) + " bytes before the greeting: \"" + shown + "\"",
-         core::Stage::Connect});
+    connect.symbols.push_back({"FW_PREGREET", fw.score("FW_PREGREET"),
+                               std::to_string(early.size()) + " bytes before the greeting: \"" +
+                                   core::logExcerpt(early, 40) + "\"",
+                               core::Stage::Connect});
     if (auto f = firewall::firewallForcedAction(fw.pregreetAction, "FW_PREGREET",
                                                 "Protocol error: you talked before my greeting"))
       if (!connect.allowlisted) connect.force(*f);
@@ -288,7 +294,6 @@ asio::awaitable<std::string> ProxySession::waitForPregreet() {
 
 void ProxySession::applyConnectOutcome(core::StageOutcome& connect) {
   auto& info = session_.info();
-  const auto& fw = config_.firewall;
   for (auto& s : connect.symbols) info.connectVerdict.add(s);
   if (connect.clientName) info.clientName = *connect.clientName;
   if (connect.iprev) info.iprev = *connect.iprev;
@@ -301,16 +306,6 @@ void ProxySession::applyConnectOutcome(core::StageOutcome& connect) {
                     connect.forced->reply.summary() +
                     " symbols=" + info.connectVerdict.symbolList());
     if (connect.forced->symbol.starts_with("FW_")) failed(connect.forced->symbol);
-  }
-  // A refused client is not tarpitted as well: it only gets refusals, and holding its
-  // connection open longer would cost us, not it.
-  tarpit_ = !info.allowlisted && !connect.forced && fw.tarpitScore > 0 &&
-            info.connectVerdict.score() >= fw.tarpitScore;
-  if (tarpit_) {
-    char score[32];
-    std::snprintf(score, sizeof score, "%.2f", info.connectVerdict.score());
-    core::log::info("session=" + info.id + " client=[" + info.clientAddressText() +
-                    "] tarpitted: connect score " + score);
   }
   session_.greet(connect.forced ? connect.forced->reply : Reply{});
 }
@@ -332,7 +327,7 @@ void ProxySession::applyViolations() {
                     "] protocol test " + symbol + " failed (" +
                     std::string(firewall::firewallActionName(action)) + "): " + v.detail);
     if (action == firewall::FirewallAction::Ignore) {
-      tarpit_ = !info.allowlisted && !v.inData;
+      ignoredFailure_ = ignoredFailure_ || !v.inData;
       continue;
     }
     failed(symbol);
@@ -340,6 +335,17 @@ void ProxySession::applyViolations() {
       if (f->reply.code != 421 && !session_.refusingTransactions())
         session_.refuseTransactions(f->reply);
   }
+}
+
+bool ProxySession::tarpitted() const {
+  const auto& info = session_.info();
+  const auto& fw = config_.firewall;
+  // A refused client is not tarpitted as well: it only gets refusals, and holding its
+  // connection open longer would cost us, not it.
+  if (info.allowlisted || !info.connectVerdict.forced().empty() || session_.refusingTransactions())
+    return false;
+  return ignoredFailure_ || (fw.tarpitScore > 0 && info.connectVerdict.score() >= fw.tarpitScore) ||
+         (fw.tarpitAfterErrors > 0 && session_.errors() >= fw.tarpitAfterErrors);
 }
 
 void ProxySession::failed(const std::string& test) {
@@ -378,8 +384,7 @@ bool ProxySession::greylisted(core::Verdict& verdict, core::Decision& d, core::R
   if (d.action != core::Action::Accept && d.action != core::Action::AddHeaders) return false;
   // Authenticated-good senders skip it: a DMARC pass means the From domain vouches for the
   // message, and greylisting it would only delay wanted mail.
-  for (const auto& s : verdict.symbols())
-    if (s.name == "DMARC_PASS") return false;
+  if (tx->facts.contains("dmarc.pass")) return false;
   std::vector<std::string> rcpts;
   for (const auto& rc : tx->recipients) rcpts.push_back(rc.address.str());
   auto g = shared_.greylist.check(gl, *info.clientIp, tx->mailFrom.null ? "" : tx->mailFrom.str(),
@@ -402,11 +407,6 @@ asio::awaitable<void> ProxySession::onHelo() {
   auto outcome = co_await runStage(*snapshot_->pipeline, core::Stage::Helo, context(base));
   auto& info = session_.info();
   for (auto& s : outcome.symbols) info.connectVerdict.add(s);
-  // HELO evidence counts towards the tarpit as the connect stage's does.
-  const auto& fw = config_.firewall;
-  if (!tarpit_ && !info.allowlisted && fw.tarpitScore > 0 &&
-      info.connectVerdict.score() >= fw.tarpitScore)
-    tarpit_ = true;
   if (outcome.forced)
     core::log::info("session=" + info.id + " client=[" + info.clientAddressText() + "] HELO " +
                     info.helo + " refused by " + outcome.forced->symbol + ": " +

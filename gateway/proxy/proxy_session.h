@@ -29,6 +29,7 @@ class ProxySession {
   asio::awaitable<std::string> waitForPregreet();
   void applyConnectOutcome(core::StageOutcome& outcome);
   void applyViolations();
+  bool tarpitted() const;
   void failed(const std::string& test);
   void rememberClient();
   bool greylisted(core::Verdict& verdict, core::Decision& d, core::Reply& r);
@@ -50,12 +51,13 @@ class ProxySession {
   bool idle_ = false;  // waiting for a command between transactions
   bool kicked_ = false;
   firewall::ConnectionLimiter::Lease lease_;
-  bool accessAllowed_ = false;    // allowlisted by the client access list
-  bool pregreetPassed_ = false;   // the greeting delay ran and the client waited
-  bool cachedPass_ = false;       // skipped the tests: passed them recently
-  bool admitted_ = false;         // not refused by limits or the fail cache
-  std::string failedTest_;        // the firewall test that refused this client, for the cache
-  bool tarpit_ = false;
+  bool accessAllowed_ = false;   // allowlisted by the client access list
+  bool pregreetPassed_ = false;  // the greeting delay ran and the client waited
+  bool cachedPass_ = false;      // skipped the tests: passed them recently
+  bool admitted_ = false;        // not refused by limits or the fail cache
+  std::string failedTest_;       // the firewall test that refused this client, for the cache
+  bool ignoredFailure_ = false;  // failed a test whose action is "ignore": suspicious
+  bool tarpitLogged_ = false;
 };
 
 std::unique_ptr<relay::Downstream> makeDownstream(asio::any_io_executor ex,

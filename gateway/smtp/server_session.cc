@@ -1,5 +1,8 @@
 #include "gateway/smtp/server_session.h"
 
+#include "gateway/core/text.h"
+#include "gateway/mime/headers.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
@@ -44,25 +47,12 @@ std::string_view violationSymbol(Violation::Kind k) {
 
 namespace {
 
-// The offending line for logs: at most 60 bytes, controls and non-ASCII as '?'.
-std::string printable(std::string_view line) {
-  std::string out;
-  for (unsigned char c : line.substr(0, 60)) out += c >= 0x20 && c < 0x7f ? char(c) : '?';
-  if (line.size() > 60) out += "...";
-  return out;
-}
-
 bool isHttpOrHeaderLine(std::string_view line) {
   // HTTP request lines (and proxies' CONNECT), as postscreen's forbidden commands.
   static constexpr std::string_view kVerbs[] = {
       "GET ", "POST ", "HEAD ", "PUT ", "DELETE ", "OPTIONS ", "TRACE ", "PATCH ", "CONNECT "};
-  for (auto v : kVerbs) {
-    if (line.size() < v.size()) continue;
-    bool same = true;
-    for (size_t i = 0; i < v.size() && same; ++i)
-      same = std::toupper(static_cast<unsigned char>(line[i])) == v[i];
-    if (same) return true;
-  }
+  for (auto v : kVerbs)
+    if (mime::iequals(line.substr(0, v.size()), v)) return true;
   // A header line ("Host: x", "User-Agent: y"): a token directly followed by ':'. No SMTP verb
   // is followed by ':' without a space before it.
   size_t i = 0;
@@ -76,7 +66,7 @@ bool isHttpOrHeaderLine(std::string_view line) {
 
 void ServerSession::violation(Violation::Kind kind, std::string_view line, bool drop,
                               std::string text) {
-  violations_.push_back({kind, printable(line)});
+  violations_.push_back({kind, core::logExcerpt(line, 60)});
   if (drop) closeWith(421, "4.7.0", settings_.hostname + " Error: " + text + "; closing");
 }
 

@@ -47,6 +47,10 @@ class DnsListTest(unittest.TestCase):
             # 127.0.0.6: bl (no filter) answers an error code, as Spamhaus does for queries
             # through public resolvers: not a listing, however the site is configured.
             "6.0.0.127.bl.test": [("A", "127.255.255.254")],
+            # 127.0.0.9: allowlisted a little, blocked a lot (see the ordering test).
+            "9.0.0.127.wl.test": [("A", "127.0.2.1")],
+            "9.0.0.127.zen.test": [("A", "127.0.0.2")],
+            "9.0.0.127.bl.test": [("A", "127.0.0.2")],
         })
         cls.down = FakeDownstream()
         cls.gw = Gateway(cls.down.url(), extra=dns_section(cls.dns) + (
@@ -114,6 +118,22 @@ class DnsListTest(unittest.TestCase):
         line = [l for l in self.gw.log().splitlines() if "client=[127.0.0.6]" in l and "action=" in l][0]
         self.assertNotIn("RBL_BL_TEST", line)
         self.assertIn("DNS list bl.test: error answer 127.255.255.254", self.gw.log())
+
+    def test_the_refusal_names_a_block_list_never_an_allowlist(self):
+        # The allowlist comes first in the configuration and lists the client too.
+        down = FakeDownstream()
+        gw = Gateway(down.url(), extra=dns_section(self.dns) + (
+            '[firewall]\ndnsbl = ["wl.test*-1", "zen.test=127.0.0.[2..11]*3", "bl.test*2"]\n'
+            "dnsbl_threshold = 3\n"))
+        try:
+            c = gw.client(source="127.0.0.9")
+            code, text = c.reply()
+            c.close()
+            self.assertEqual(code, 554)
+            self.assertIn("blocked using zen.test", text)
+        finally:
+            gw.stop()
+            down.stop()
 
 
 class GreetingTest(unittest.TestCase):
@@ -269,7 +289,6 @@ class LimitsTest(unittest.TestCase):
                           extra='[client_access]\nfile = "access.cidr"\n[firewall]\nmax_connections_per_ip = 1\n')
         with open(self.gw.dir + "/access.cidr", "w") as f:
             f.write("127.0.0.50 allow\n")
-        self.gw.config_path = self.gw.config
         with open(self.gw.config) as f:
             text = f.read().replace('file = "access.cidr"', f'file = "{self.gw.dir}/access.cidr"')
         with open(self.gw.config, "w") as f:
