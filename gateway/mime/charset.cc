@@ -136,7 +136,12 @@ Converted toUtf8(std::string_view bytes, std::string_view charset) {
   }
   out.resize(static_cast<size_t>(outPtr - out.data()));
   iconv_close(cd);
-  r.utf8 = std::move(out);
+  // iconv's output is trusted no further than its input: glibc canonicalises labels (a
+  // mangled "utf-8" becomes UTF-8) and its UTF-8 decoder passes sequences beyond U+10FFFF.
+  // Valid UTF-8 is this function's promise, so it is checked here, where every path ends.
+  bool invalid = false;
+  r.utf8 = sanitizeUtf8(out, &invalid);
+  r.invalidBytes = r.invalidBytes || invalid;
   return r;
 }
 
