@@ -3,6 +3,7 @@
 #include <lmdb.h>
 #include <sys/stat.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -11,7 +12,9 @@ namespace portcullis::reputation {
 
 struct LmdbStore::Env {
   MDB_env* env = nullptr;
-  MDB_dbi dbi = 0;
+  MDB_dbi dbi = 0;    // "records": reputation
+  MDB_dbi state = 0;  // "state": the firewall's rates and values, with their expiry
+  std::atomic<uint64_t> stateWrites{0};
   ~Env() {
     if (env) mdb_env_close(env);
   }
@@ -28,7 +31,7 @@ struct ReadTxn {
   MDB_txn* txn = nullptr;
   explicit ReadTxn(MDB_env* env) {
     if (int rc = mdb_txn_begin(env, nullptr, MDB_RDONLY, &txn))
-      throw std::runtime_error(lmdbError("reputation store: read", rc));
+      throw StoreError(lmdbError("reputation store: read", rc));
   }
   ~ReadTxn() { mdb_txn_abort(txn); }
 };
@@ -66,15 +69,17 @@ std::unique_ptr<LmdbStore> LmdbStore::open(const std::string& dir, size_t mapSiz
   };
   if (int rc = mdb_env_create(&env->env)) return fail("create", rc);
   if (int rc = mdb_env_set_mapsize(env->env, mapSize)) return fail("map size", rc);
+  if (int rc = mdb_env_set_maxdbs(env->env, 2)) return fail("databases", rc);
   // MDB_NOTLS: read transactions are not tied to a thread (pool threads share the store).
   if (int rc = mdb_env_open(env->env, dir.c_str(), MDB_NOTLS | MDB_NOMETASYNC, 0640))
     return fail("open", rc);
   MDB_txn* txn = nullptr;
   if (int rc = mdb_txn_begin(env->env, nullptr, 0, &txn)) return fail("begin", rc);
-  if (int rc = mdb_dbi_open(txn, nullptr, 0, &env->dbi)) {
-    mdb_txn_abort(txn);
-    return fail("database", rc);
-  }
+  for (auto [name, dbi] : {std::pair{"records", &env->dbi}, std::pair{"state", &env->state}})
+    if (int rc = mdb_dbi_open(txn, name, MDB_CREATE, dbi)) {
+      mdb_txn_abort(txn);
+      return fail("database", rc);
+    }
   if (int rc = mdb_txn_commit(txn)) return fail("commit", rc);
   return std::unique_ptr<LmdbStore>(new LmdbStore(dir, std::move(env)));
 }
@@ -98,15 +103,14 @@ void LmdbStore::write(F&& change) {
   // LMDB serialises writers (across processes too); one transaction is one atomic commit.
   MDB_txn* txn = nullptr;
   if (int rc = mdb_txn_begin(env_->env, nullptr, 0, &txn))
-    throw std::runtime_error(lmdbError("reputation store: write", rc));
+    throw StoreError(lmdbError("reputation store: write", rc));
   try {
     change(txn);
   } catch (...) {
     mdb_txn_abort(txn);
     throw;
   }
-  if (int rc = mdb_txn_commit(txn))
-    throw std::runtime_error(lmdbError("reputation store: commit", rc));
+  if (int rc = mdb_txn_commit(txn)) throw StoreError(lmdbError("reputation store: commit", rc));
 }
 
 namespace {
@@ -121,7 +125,7 @@ void put(MDB_txn* txn, MDB_dbi dbi, const std::string& name, const Record& r) {
   const std::string bytes = encode(r);
   MDB_val key = val(name), data = val(bytes);
   if (int rc = mdb_put(txn, dbi, &key, &data, 0))
-    throw std::runtime_error(lmdbError("reputation store: put", rc));
+    throw StoreError(lmdbError("reputation store: put", rc));
 }
 }  // namespace
 
@@ -145,6 +149,114 @@ void LmdbStore::setOverride(const Key& key, Override o, int64_t now) {
     r.overrideSet = now;
     put(txn, env_->dbi, name, r);
   });
+}
+
+namespace {
+// State values: a kind byte, then fixed little-endian fields.
+//   'v' expires(8) value...          a value with its expiry (unix seconds)
+//   'r' index(8) windowMs(8) current(8) previous(8)   a rate's two windows
+void putRaw(std::string& out, uint64_t v) {
+  for (int i = 0; i < 8; ++i) out += static_cast<char>((v >> (8 * i)) & 0xff);
+}
+uint64_t getRaw(const char* p) {
+  uint64_t v = 0;
+  for (int i = 7; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(p[i]);
+  return v;
+}
+double asDouble(uint64_t v) {
+  double d;
+  std::memcpy(&d, &v, sizeof d);
+  return d;
+}
+uint64_t asBits(double d) {
+  uint64_t v;
+  std::memcpy(&v, &d, sizeof v);
+  return v;
+}
+constexpr size_t kRateSize = 1 + 4 * 8;
+
+// When the entry expires (ms), or 0 when it is not one of ours.
+int64_t expiresMs(std::string_view v) {
+  if (v.size() >= 9 && v[0] == 'v') return int64_t(getRaw(v.data() + 1)) * 1000;
+  if (v.size() == kRateSize && v[0] == 'r')
+    return (int64_t(getRaw(v.data() + 1)) + 2) * int64_t(getRaw(v.data() + 9));
+  return 0;
+}
+
+std::string_view view(const MDB_val& v) {
+  return {static_cast<const char*>(v.mv_data), v.mv_size};
+}
+}  // namespace
+
+std::vector<double> LmdbStore::countEvents(const std::vector<std::string>& names, int windowSeconds,
+                                           int64_t nowMs) {
+  const auto w = RateWindow::at(nowMs, windowSeconds);
+  std::vector<double> out;
+  write([&](MDB_txn* txn) {
+    for (const auto& n : names) {
+      MDB_val key = val(n), data;
+      int64_t index = w.index;
+      double current = 0, previous = 0;
+      if (mdb_get(txn, env_->state, &key, &data) == 0 && data.mv_size == kRateSize &&
+          view(data)[0] == 'r') {
+        const char* p = static_cast<const char*>(data.mv_data);
+        const int64_t was = int64_t(getRaw(p + 1));
+        if (was == w.index) {
+          current = asDouble(getRaw(p + 17));
+          previous = asDouble(getRaw(p + 25));
+        } else if (was + 1 == w.index) {
+          previous = asDouble(getRaw(p + 17));
+        }
+      }
+      current += 1;
+      out.push_back(current + previous * w.previousWeight);
+      std::string bytes = "r";
+      putRaw(bytes, uint64_t(index));
+      putRaw(bytes, uint64_t(windowSeconds > 0 ? windowSeconds : 1) * 1000);
+      putRaw(bytes, asBits(current));
+      putRaw(bytes, asBits(previous));
+      MDB_val d = val(bytes);
+      if (int rc = mdb_put(txn, env_->state, &key, &d, 0))
+        throw StoreError(lmdbError("reputation store: put", rc));
+    }
+    pruneState(txn, nowMs);
+  });
+  return out;
+}
+
+std::optional<std::string> LmdbStore::getValue(const std::string& name, int64_t now) {
+  ReadTxn t(env_->env);
+  MDB_val key = val(name), data;
+  if (mdb_get(t.txn, env_->state, &key, &data) != 0) return std::nullopt;
+  auto v = view(data);
+  if (v.size() < 9 || v[0] != 'v' || int64_t(getRaw(v.data() + 1)) <= now) return std::nullopt;
+  return std::string(v.substr(9));
+}
+
+void LmdbStore::putValue(const std::string& name, const std::string& value, int ttlSeconds,
+                         int64_t now) {
+  std::string bytes = "v";
+  putRaw(bytes, uint64_t(now + ttlSeconds));
+  bytes += value;
+  write([&](MDB_txn* txn) {
+    MDB_val key = val(name), d = val(bytes);
+    if (int rc = mdb_put(txn, env_->state, &key, &d, 0))
+      throw StoreError(lmdbError("reputation store: put", rc));
+    pruneState(txn, now * 1000);
+  });
+}
+
+// Every few thousand writes, one write also sweeps out what expired, so the state database
+// stays as large as what is live.
+void LmdbStore::pruneState(MDB_txn* txn, int64_t nowMs) {
+  if (++env_->stateWrites % 4096 != 0) return;
+  MDB_cursor* cursor = nullptr;
+  if (mdb_cursor_open(txn, env_->state, &cursor) != 0) return;
+  MDB_val key, data;
+  for (int rc = mdb_cursor_get(cursor, &key, &data, MDB_FIRST); rc == 0;
+       rc = mdb_cursor_get(cursor, &key, &data, MDB_NEXT))
+    if (expiresMs(view(data)) <= nowMs) mdb_cursor_del(cursor, 0);
+  mdb_cursor_close(cursor);
 }
 
 StoreStats LmdbStore::stats() {

@@ -18,6 +18,8 @@
 
 #include "reputation/store.h"
 
+struct MDB_txn;
+
 namespace portcullis::reputation {
 
 class LmdbStore final : public Store {
@@ -33,12 +35,18 @@ class LmdbStore final : public Store {
   void setOverride(const Key& key, Override o, int64_t now) override;
   StoreStats stats() override;
   std::string describe() const override { return "lmdb:" + dir_; }
+  std::vector<double> countEvents(const std::vector<std::string>& names, int windowSeconds,
+                                  int64_t nowMs) override;
+  std::optional<std::string> getValue(const std::string& name, int64_t now) override;
+  void putValue(const std::string& name, const std::string& value, int ttlSeconds,
+                int64_t now) override;
 
  private:
   struct Env;
   LmdbStore(std::string dir, std::unique_ptr<Env> env);
   template <typename F>
   void write(F&& change);
+  void pruneState(MDB_txn* txn, int64_t nowMs);
 
   std::string dir_;
   std::unique_ptr<Env> env_;

@@ -33,4 +33,45 @@ StoreStats MemoryStore::stats() {
   return s;
 }
 
+std::vector<double> MemoryStore::countEvents(const std::vector<std::string>& names,
+                                             int windowSeconds, int64_t nowMs) {
+  std::lock_guard lock(mutex_);
+  const auto w = RateWindow::at(nowMs, windowSeconds);
+  std::vector<double> out;
+  for (const auto& n : names) {
+    Rate& r = rates_[n];
+    if (r.index != w.index) {
+      r.previous = r.index + 1 == w.index ? r.current : 0;
+      r.current = 0;
+      r.index = w.index;
+      r.windowMs = int64_t(windowSeconds) * 1000;
+    }
+    r.current += 1;
+    out.push_back(r.current + r.previous * w.previousWeight);
+  }
+  if (++writes_ % 4096 == 0) prune(nowMs);
+  return out;
+}
+
+std::optional<std::string> MemoryStore::getValue(const std::string& name, int64_t now) {
+  std::lock_guard lock(mutex_);
+  auto it = values_.find(name);
+  if (it == values_.end() || it->second.expires <= now) return std::nullopt;
+  return it->second.value;
+}
+
+void MemoryStore::putValue(const std::string& name, const std::string& value, int ttlSeconds,
+                           int64_t now) {
+  std::lock_guard lock(mutex_);
+  values_[name] = Value{value, now + ttlSeconds};
+  if (++writes_ % 4096 == 0) prune(now * 1000);
+}
+
+// Drops expired values, and rates nobody counted in for two windows (they read as zero).
+void MemoryStore::prune(int64_t nowMs) {
+  std::erase_if(values_, [&](const auto& kv) { return kv.second.expires * 1000 <= nowMs; });
+  std::erase_if(
+      rates_, [&](const auto& kv) { return (kv.second.index + 2) * kv.second.windowMs <= nowMs; });
+}
+
 }  // namespace portcullis::reputation

@@ -15,10 +15,29 @@ class MemoryStore final : public Store {
   void setOverride(const Key& key, Override o, int64_t now) override;
   StoreStats stats() override;
   std::string describe() const override { return "memory:"; }
+  std::vector<double> countEvents(const std::vector<std::string>& names, int windowSeconds,
+                                  int64_t nowMs) override;
+  std::optional<std::string> getValue(const std::string& name, int64_t now) override;
+  void putValue(const std::string& name, const std::string& value, int ttlSeconds,
+                int64_t now) override;
 
  private:
+  struct Rate {
+    int64_t index = 0;
+    int64_t windowMs = 0;
+    double current = 0, previous = 0;
+  };
+  struct Value {
+    std::string value;
+    int64_t expires = 0;
+  };
+  void prune(int64_t nowMs);
+
   std::mutex mutex_;
   std::unordered_map<std::string, Record> records_;
+  std::unordered_map<std::string, Rate> rates_;
+  std::unordered_map<std::string, Value> values_;
+  uint64_t writes_ = 0;
 };
 
 }  // namespace portcullis::reputation

@@ -5,6 +5,7 @@
 
 #include "reputation/lmdb_store.h"
 #include "reputation/memory_store.h"
+#include "reputation/redis_store.h"
 
 namespace portcullis::reputation {
 
@@ -19,13 +20,15 @@ bool validStoreUrl(const std::string& url, std::string* why) {
     *why = "'" + url + "': lmdb: needs a directory (lmdb:/var/lib/portcullis/reputation)";
     return false;
   }
-  *why = "'" + url + "': the store is memory: or lmdb:/dir";
+  if (url.starts_with("redis://")) return parseRedisUrl(url, why).has_value();
+  *why = "'" + url + "': the store is memory:, lmdb:/dir or redis://host:port";
   return false;
 }
 
 std::unique_ptr<Store> openStore(const std::string& url, std::string* error) {
   if (!validStoreUrl(url, error)) return nullptr;
   if (url == "memory:") return std::make_unique<MemoryStore>();
+  if (url.starts_with("redis://")) return std::make_unique<RedisStore>(*parseRedisUrl(url, error));
   return LmdbStore::open(url.substr(5), kDefaultMapSize, error);
 }
 

@@ -1,15 +1,22 @@
 // The reputation library: keys and their poisoning rules, decaying counters, scores with
 // confidence, and one store suite run against every backend.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <thread>
 
 #include "reputation/lmdb_store.h"
 #include "reputation/memory_store.h"
+#include "reputation/redis_store.h"
 #include "reputation/score.h"
 #include "reputation/store.h"
 
@@ -166,12 +173,170 @@ void storeSuite(Store& store) {
     });
   for (auto& w : writers) w.join();
   CHECK(store.get({c})[0]->counters.ham == 1000);
+
+  // Firewall state: sliding-window rates (60 s windows starting at 600 s).
+  auto r = store.countEvents({"ip:192.0.2.1", "net:192.0.2.0/24"}, 60, 600'000);
+  REQUIRE(r.size() == 2);
+  CHECK(r[0] == Approx(1));
+  store.countEvents({"ip:192.0.2.1"}, 60, 610'000);
+  CHECK(store.countEvents({"ip:192.0.2.1"}, 60, 620'000)[0] == Approx(3));
+  CHECK(store.countEvents({"net:192.0.2.0/24"}, 60, 620'000)[0] == Approx(2));
+  // Half-way through the next window, half of the previous one still counts.
+  CHECK(store.countEvents({"ip:192.0.2.1"}, 60, 690'000)[0] == Approx(1 + 3 * 0.5));
+  // Two windows later nothing is left.
+  CHECK(store.countEvents({"ip:192.0.2.1"}, 60, 900'000)[0] == Approx(1));
+  // Concurrent counters lose nothing either.
+  writers.clear();
+  for (int t = 0; t < 4; ++t)
+    writers.emplace_back([&] {
+      for (int i = 0; i < 100; ++i) store.countEvents({"ip:198.51.100.7"}, 60, 1'200'000);
+    });
+  for (auto& w : writers) w.join();
+  CHECK(store.countEvents({"ip:198.51.100.7"}, 60, 1'200'000)[0] == Approx(401));
+
+  // Values with a time to live.
+  CHECK_FALSE(store.getValue("fw:192.0.2.1", 1000));
+  store.putValue("fw:192.0.2.1", "fail FW_DNSBL", 60, 1000);
+  CHECK(store.getValue("fw:192.0.2.1", 1000) == std::optional<std::string>("fail FW_DNSBL"));
+  store.putValue("fw:192.0.2.1", "pass", 60, 1000);
+  CHECK(store.getValue("fw:192.0.2.1", 1000) == std::optional<std::string>("pass"));
 }
+
+// A real redis-server on a free loopback port, without persistence; stopped with the test.
+class RedisServer {
+ public:
+  RedisServer() : port_(freePort()) { start(); }
+  ~RedisServer() { stop(); }
+  int port() const { return port_; }
+  std::string url(const std::string& options = "") const {
+    return "redis://127.0.0.1:" + std::to_string(port_) + options;
+  }
+  void start() {
+    pid_ = fork();
+    if (pid_ == 0) {
+      const std::string port = std::to_string(port_);
+      if (!std::freopen("/dev/null", "w", stdout)) _exit(126);  // its start-up banner
+      execlp("redis-server", "redis-server", "--port", port.c_str(), "--bind", "127.0.0.1",
+             "--save", "", "--appendonly", "no", "--loglevel", "warning", nullptr);
+      _exit(127);
+    }
+    for (int i = 0; i < 200; ++i) {  // up to 10 s
+      RedisStore probe(*parseRedisUrl(url(), &why_));
+      try {
+        probe.ping();
+        return;
+      } catch (const StoreError&) {
+        int status = 0;
+        if (waitpid(pid_, &status, WNOHANG) == pid_) FAIL("redis-server did not start");
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+    }
+    FAIL("redis-server did not answer PING within 10 s");
+  }
+  void stop() {
+    if (pid_ <= 0) return;
+    kill(pid_, SIGCONT);
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+    pid_ = 0;
+  }
+  void pause() { kill(pid_, SIGSTOP); }
+  void resume() { kill(pid_, SIGCONT); }
+
+ private:
+  static int freePort() {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    socklen_t len = sizeof a;
+    getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    close(fd);
+    return ntohs(a.sin_port);
+  }
+  int port_;
+  pid_t pid_ = 0;
+  std::string why_;
+};
 }  // namespace
 
 TEST_CASE("reputation store suite: memory") {
   MemoryStore store;
   storeSuite(store);
+}
+
+TEST_CASE("reputation store suite: redis, against a real redis-server") {
+  RedisServer server;
+  std::string error;
+  auto store = openStore(server.url("/3?timeout_ms=500"), &error);
+  INFO(error);
+  REQUIRE(store);
+  CHECK(store->shared());
+  CHECK(store->describe() == "redis://127.0.0.1:" + std::to_string(server.port()) + "/3");
+  storeSuite(*store);
+  // Two clients (two gateway nodes) see and add to the same counts.
+  auto other = openStore(server.url("/3"), &error);
+  other->update({key("ip:192.0.2.1")}, Delta::of(Outcome::Spam), 1000, 86400);
+  CHECK(store->get({key("ip:192.0.2.1")})[0]->counters.spam == Approx(2));
+  CHECK(other->countEvents({"ip:192.0.2.1"}, 60, 620'000)[0] == Approx(4));
+}
+
+TEST_CASE("redis store: a slow or dead Redis fails within the timeout, then reconnects") {
+  RedisServer server;
+  std::string error;
+  auto store = openStore(server.url("?timeout_ms=150"), &error);
+  REQUIRE(store);
+  const Key k = key("ip:192.0.2.9");
+  store->update({k}, Delta::of(Outcome::Ham), 1000, 86400);
+  using SteadyClock = std::chrono::steady_clock;
+  auto elapsedMs = [](SteadyClock::time_point since) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - since)
+        .count();
+  };
+
+  // Slow: a stopped server accepts nothing and answers nothing.
+  server.pause();
+  auto t0 = SteadyClock::now();
+  CHECK_THROWS_AS(store->get({k}), StoreError);
+  CHECK(elapsedMs(t0) < 1500);  // bounded by the timeout (150 ms), not by the server
+  // The next calls fail at once instead of each waiting out the timeout.
+  t0 = SteadyClock::now();
+  CHECK_THROWS_WITH(store->get({k}), Catch::Contains("retrying"));
+  CHECK(elapsedMs(t0) < 100);
+  server.resume();
+
+  // Gone: killed, then started again on the same port; the store reconnects by itself.
+  server.stop();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  CHECK_THROWS_AS(store->get({k}), StoreError);
+  server.start();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  CHECK_FALSE(store->get({k})[0]);  // a new, empty server: no persistence in the test
+  store->update({k}, Delta::of(Outcome::Spam), 1000, 86400);
+  CHECK(store->get({k})[0]->counters.spam == 1);
+
+  // A server restart under a pooled connection costs no call: it is retried on a fresh one.
+  server.stop();
+  server.start();
+  CHECK_FALSE(store->get({k})[0]);
+
+  // Malformed URLs are named.
+  for (const char* bad : {"redis://", "redis://h:0", "redis://h:99999", "redis://h:1/x",
+                          "redis://h:1?timeout_ms=0", "redis://h:1?foo=1", "redis://user@h:1"}) {
+    INFO(bad);
+    CHECK_FALSE(validStoreUrl(bad, &error));
+    CHECK(error.find(bad) != std::string::npos);
+  }
+  CHECK(validStoreUrl("redis://:secret@[::1]:6380/2?timeout_ms=50", &error));
+  auto a = parseRedisUrl("redis://app:secret@[::1]:6380/2?timeout_ms=50", &error);
+  REQUIRE(a);
+  CHECK(a->host == "::1");
+  CHECK(a->port == 6380);
+  CHECK(a->db == 2);
+  CHECK(a->user == "app");
+  CHECK(a->password == "secret");
+  CHECK(a->timeoutMs == 50);
 }
 
 TEST_CASE("reputation store suite: lmdb, and what it keeps across reopening") {
