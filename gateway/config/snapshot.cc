@@ -64,14 +64,18 @@ SnapshotResult buildSnapshot(std::shared_ptr<const Config> config) {
     checks.push_back(std::make_shared<auth::AuthCheck>(resolver, config->auth, config->hostname));
   }
 
-  std::shared_ptr<checks::ReputationService> reputation;
-  if (config->reputation.enabled) {
+  // The store: reputation's, and with a shared one (Redis) the firewall's state too.
+  std::shared_ptr<reputation::Store> store;
+  if (config->reputation.enabled || config->store.starts_with("redis://")) {
     std::string error;
-    auto store = reputation::sharedStore(config->store, &error);
+    store = reputation::sharedStore(config->store, &error);
     if (!store) {
       result.errors.push_back({config->sourceFile, 0, "store: " + error});
       return result;
     }
+  }
+  std::shared_ptr<checks::ReputationService> reputation;
+  if (config->reputation.enabled) {
     reputation = std::make_shared<checks::ReputationService>(store, config->reputation);
     checks.push_back(std::make_shared<checks::ReputationCheck>(reputation));
   }
@@ -81,6 +85,7 @@ SnapshotResult buildSnapshot(std::shared_ptr<const Config> config) {
   snap->pipeline = std::make_shared<core::Pipeline>(std::move(checks));
   snap->clientAccess = std::move(accessTable);
   snap->reputation = std::move(reputation);
+  if (store && store->shared()) snap->sharedStore = std::move(store);
   result.snapshot = std::move(snap);
   return result;
 }

@@ -18,6 +18,9 @@ struct Snapshot {
   std::shared_ptr<const checks::CidrTable> clientAccess;
   // Reputation lookups and learning; null when [reputation] is off.
   std::shared_ptr<checks::ReputationService> reputation;
+  // Set when the store is shared by several nodes (Redis): the firewall's rates, remembered
+  // clients and greylisting live there instead of in this process.
+  std::shared_ptr<reputation::Store> sharedStore;
 };
 
 struct SnapshotResult {

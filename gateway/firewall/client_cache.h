@@ -1,6 +1,7 @@
 // What the firewall remembers about client addresses between connections: passed every test
 // (skips the greeting delay next time) or failed one (refused at connect). In memory, shared by
-// every worker and kept across reloads; the reputation store will hold it once it exists.
+// every worker and kept across reloads; with a shared store (Redis) it lives there instead
+// (shared_state.h).
 #pragma once
 #include <chrono>
 #include <mutex>

@@ -24,6 +24,24 @@ double ConnectionLimiter::Counter::count(Clock::time_point now) {
   return previous * (1.0 - elapsed) + current;
 }
 
+std::optional<ConnectionLimiter::Refusal> ConnectionLimiter::rateRefusal(const LimitSettings& s,
+                                                                         const std::string& ipKey,
+                                                                         double ipRate,
+                                                                         const std::string& netKey,
+                                                                         double netRate) {
+  if (s.ratePerIp > 0 && ipRate > s.ratePerIp)
+    return Refusal{"FW_RATE_PER_IP",
+                   "connection rate " + std::to_string(static_cast<int>(ipRate)) + "/min from " +
+                       ipKey + " (rate_per_ip " + std::to_string(s.ratePerIp) + ")",
+                   "Error: too many connections from your host; slow down"};
+  if (s.ratePerSubnet > 0 && netRate > s.ratePerSubnet)
+    return Refusal{"FW_RATE_PER_SUBNET",
+                   "connection rate " + std::to_string(static_cast<int>(netRate)) + "/min from " +
+                       netKey + " (rate_per_subnet " + std::to_string(s.ratePerSubnet) + ")",
+                   "Error: too many connections from your network; slow down"};
+  return std::nullopt;
+}
+
 ConnectionLimiter::Lease& ConnectionLimiter::Lease::operator=(Lease&& o) noexcept {
   if (this != &o) {
     if (owner_) owner_->release(ip_, subnet_);
@@ -91,16 +109,7 @@ ConnectionLimiter::Admission ConnectionLimiter::admit(const core::IpAddress& ip,
                    " (max_connections_per_subnet " + std::to_string(s.maxConnectionsPerSubnet) +
                    ")",
                "Error: too many connections from your network");
-      else if (s.ratePerIp > 0 && ipRate > s.ratePerIp)
-        refuse("FW_RATE_PER_IP",
-               "connection rate " + std::to_string(static_cast<int>(ipRate)) + "/min from " +
-                   ipKey + " (rate_per_ip " + std::to_string(s.ratePerIp) + ")",
-               "Error: too many connections from your host; slow down");
-      else if (s.ratePerSubnet > 0 && netRate > s.ratePerSubnet)
-        refuse("FW_RATE_PER_SUBNET",
-               "connection rate " + std::to_string(static_cast<int>(netRate)) + "/min from " +
-                   netKey + " (rate_per_subnet " + std::to_string(s.ratePerSubnet) + ")",
-               "Error: too many connections from your network; slow down");
+      if (!result.refused) result.refused = rateRefusal(s, ipKey, ipRate, netKey, netRate);
       if (result.refused) return result;
       ++c.concurrent;
       ++n.concurrent;

@@ -46,6 +46,12 @@ class ConnectionLimiter {
     std::optional<Refusal> refused;
   };
 
+  // The refusal for these connection rates (per minute) under `s`, if any; also used for the
+  // rates a shared store counts.
+  static std::optional<Refusal> rateRefusal(const LimitSettings& s, const std::string& ipKey,
+                                            double ipRate, const std::string& netKey,
+                                            double netRate);
+
   // `exempt` clients (allowlisted) count towards the global cap only.
   Admission admit(const core::IpAddress& ip, bool exempt, Clock::time_point now);
   void configure(const LimitSettings& s);

@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
+#include <mutex>
 #include <set>
 
 #include <asio/experimental/awaitable_operators.hpp>
@@ -13,6 +15,8 @@
 #include "gateway/core/log.h"
 #include "gateway/core/text.h"
 #include "gateway/firewall/settings.h"
+#include "gateway/firewall/shared_state.h"
+#include "gateway/net/off_loop.h"
 #include "gateway/proxy/stage_runner.h"
 #include "gateway/relay/maildir_downstream.h"
 #include "gateway/relay/smtp_downstream.h"
@@ -224,7 +228,18 @@ asio::awaitable<void> ProxySession::open() {
     lease_ = std::move(admission.lease);
   }
   std::optional<firewall::ClientCache::Entry> cached;
-  if (info.clientIp && !accessAllowed_) cached = shared_.clientCache.get(info.clientIp->str(), now);
+  if (info.clientIp && !accessAllowed_) {
+    if (snapshot_->sharedStore) {
+      std::optional<firewall::ConnectionLimiter::Refusal> refused;
+      co_await admitShared(cached, refused);
+      if (refused) {
+        refuse(refused->symbol, refused->reason, refused->text);
+        co_return;
+      }
+    } else {
+      cached = shared_.clientCache.get(info.clientIp->str(), now);
+    }
+  }
   if (cached && !cached->passed) {
     refuse("FW_CACHED_FAIL", "failed " + cached->reason + " recently",
            "Service unavailable; try again later");
@@ -276,6 +291,74 @@ asio::awaitable<void> ProxySession::open() {
   }
   applyConnectOutcome(connect);
   if (!early.empty() && !session_.closed()) session_.receive(early);
+}
+
+namespace {
+// A failing shared store is logged at most once a minute per process, with a count.
+void warnStoreTrouble(const std::string& what) {
+  static std::mutex mutex;
+  static std::chrono::steady_clock::time_point last{};
+  static int suppressed = 0;
+  std::lock_guard lock(mutex);
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last < std::chrono::minutes(1)) {
+    ++suppressed;
+    return;
+  }
+  core::log::warn("firewall: shared store failed, admitting" +
+                  (suppressed ? " (" + std::to_string(suppressed) + " more failures)" : "") + ": " +
+                  what);
+  last = now;
+  suppressed = 0;
+}
+
+int64_t unixNow() {
+  return std::time(nullptr);
+}
+int64_t unixNowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
+asio::awaitable<void> ProxySession::admitShared(
+    std::optional<firewall::ClientCache::Entry>& cached,
+    std::optional<firewall::ConnectionLimiter::Refusal>& refused) {
+  struct Found {
+    std::optional<firewall::ClientCache::Entry> cached;
+    std::optional<firewall::ConnectionLimiter::Refusal> refused;
+  };
+  const core::IpAddress ip = *session_.info().clientIp;
+  // A named lambda, not a temporary in the co_await: GCC 12 destroys such temporaries twice.
+  auto lookup = [store = snapshot_->sharedStore, ip, limits = config_.firewall.limits]() -> Found {
+    Found out;
+    try {
+      out.refused = firewall::countSharedRate(*store, ip, limits, unixNowMs());
+      if (!out.refused) out.cached = firewall::sharedClientGet(*store, ip.str(), unixNow());
+    } catch (const std::exception& e) {
+      warnStoreTrouble(e.what());
+    }
+    return out;
+  };
+  Found f = co_await net::offLoop(shared_.storePool, std::move(lookup));
+  cached = std::move(f.cached);
+  refused = std::move(f.refused);
+}
+
+void ProxySession::rememberShared(bool passed, const std::string& reason,
+                                  std::chrono::seconds ttl) {
+  asio::post(shared_.storePool, [store = snapshot_->sharedStore,
+                                 ip = session_.info().clientIp->str(), passed, reason, ttl] {
+    try {
+      if (passed)
+        firewall::sharedClientPass(*store, ip, ttl, unixNow());
+      else
+        firewall::sharedClientFail(*store, ip, reason, ttl, unixNow());
+    } catch (const std::exception& e) {
+      warnStoreTrouble(e.what());
+    }
+  });
 }
 
 asio::awaitable<std::string> ProxySession::waitForPregreet() {
@@ -354,9 +437,13 @@ void ProxySession::failed(const std::string& test) {
   failedTest_ = test;
   // Remembered at once, not when the session ends: the client may reconnect (or hold other
   // connections open) before this one is over.
-  if (info.clientIp && !accessAllowed_ && admitted_)
-    shared_.clientCache.fail(info.clientIp->str(), test, config_.firewall.failTtl,
-                             std::chrono::steady_clock::now());
+  if (info.clientIp && !accessAllowed_ && admitted_) {
+    if (snapshot_->sharedStore)
+      rememberShared(false, test, config_.firewall.failTtl);
+    else
+      shared_.clientCache.fail(info.clientIp->str(), test, config_.firewall.failTtl,
+                               std::chrono::steady_clock::now());
+  }
 }
 
 void ProxySession::rememberClient() {
@@ -372,26 +459,44 @@ void ProxySession::rememberClient() {
       "FW_BARE_NEWLINE", "FW_TOO_MANY_ERRORS", "FW_UNKNOWN_COMMANDS"};
   for (const auto& s : info.connectVerdict.symbols())
     if (failures.contains(s.name)) return;
-  if (pregreetPassed_ || cachedPass_)
+  if (!pregreetPassed_ && !cachedPass_) return;
+  if (snapshot_->sharedStore)
+    rememberShared(true, "", fw.passTtl);
+  else
     shared_.clientCache.pass(info.clientIp->str(), fw.passTtl, now);
 }
 
-bool ProxySession::greylisted(core::Verdict& verdict, core::Decision& d, core::Reply& r) {
+asio::awaitable<bool> ProxySession::greylisted(core::Verdict& verdict, core::Decision& d,
+                                               core::Reply& r) {
   const auto& gl = config_.greylist;
   const auto& info = session_.info();
   auto* tx = session_.transaction();
-  if (!gl.enabled || !info.clientIp || info.allowlisted) return false;
-  if (d.action != core::Action::Accept && d.action != core::Action::AddHeaders) return false;
+  if (!gl.enabled || !info.clientIp || info.allowlisted) co_return false;
+  if (d.action != core::Action::Accept && d.action != core::Action::AddHeaders) co_return false;
   // Authenticated-good senders skip it: a DMARC pass means the From domain vouches for the
   // message, and greylisting it would only delay wanted mail.
-  if (tx->facts.contains("dmarc.pass")) return false;
+  if (tx->facts.contains("dmarc.pass")) co_return false;
   std::vector<std::string> rcpts;
   for (const auto& rc : tx->recipients) rcpts.push_back(rc.address.str());
-  auto g = shared_.greylist.check(gl, *info.clientIp, tx->mailFrom.null ? "" : tx->mailFrom.str(),
-                                  rcpts, std::chrono::system_clock::now());
+  const std::string sender = tx->mailFrom.null ? "" : tx->mailFrom.str();
+  const auto now = std::chrono::system_clock::now();
+  firewall::Greylist::Outcome g;
+  if (snapshot_->sharedStore) {
+    auto check = [store = snapshot_->sharedStore, gl, ip = *info.clientIp, sender, rcpts, now] {
+      try {
+        return firewall::Greylist::checkShared(*store, gl, ip, sender, rcpts, now);
+      } catch (const std::exception& e) {
+        warnStoreTrouble(e.what());  // a store that fails greylists nobody
+        return firewall::Greylist::Outcome{firewall::Greylist::Result::Pass, {}, "store failed"};
+      }
+    };
+    g = co_await net::offLoop(shared_.storePool, std::move(check));
+  } else {
+    g = shared_.greylist.check(gl, *info.clientIp, sender, rcpts, now);
+  }
   if (g.result != firewall::Greylist::Result::Greylisted) {
     core::log::debug("session=" + info.id + " tx=" + tx->id + " greylist pass: " + g.reason);
-    return false;
+    co_return false;
   }
   verdict.add({"GREYLIST", gl.score, g.reason, core::Stage::Data});
   d.action = core::Action::Tempfail;
@@ -399,7 +504,7 @@ bool ProxySession::greylisted(core::Verdict& verdict, core::Decision& d, core::R
   r = makeReply(451, "4.7.1",
                 "Greylisted, please try again in " + std::to_string(g.retryAfter.count()) +
                     " seconds (ref " + tx->id + ")");
-  return true;
+  co_return true;
 }
 
 asio::awaitable<void> ProxySession::onHelo() {
@@ -490,7 +595,7 @@ asio::awaitable<void> ProxySession::onMessage() {
   core::Decision d = verdict.decide(policy.thresholds);
 
   Reply r;
-  const bool greylist = greylisted(verdict, d, r);
+  const bool greylist = co_await greylisted(verdict, d, r);
   if (greylist) co_await downstream_->reset();
   switch (greylist ? core::Action::Tempfail : d.action) {
     case core::Action::Reject:

@@ -32,7 +32,13 @@ class ProxySession {
   bool tarpitted() const;
   void failed(const std::string& test);
   void rememberClient();
-  bool greylisted(core::Verdict& verdict, core::Decision& d, core::Reply& r);
+  asio::awaitable<bool> greylisted(core::Verdict& verdict, core::Decision& d, core::Reply& r);
+  // Counts this connection's rates and reads what is remembered about the client from the
+  // shared store; a store failure admits (logged).
+  asio::awaitable<void> admitShared(std::optional<firewall::ClientCache::Entry>& cached,
+                                    std::optional<firewall::ConnectionLimiter::Refusal>& refused);
+  // Writes to the shared store without waiting for it.
+  void rememberShared(bool passed, const std::string& reason, std::chrono::seconds ttl);
   asio::awaitable<void> onHelo();
   asio::awaitable<void> onMail();
   asio::awaitable<void> onRcpt();

@@ -29,8 +29,19 @@ Server::~Server() {
   guards_.clear();
   workers_.clear();
   shared_.filePool.join();
+  shared_.storePool.join();
   reloadPool_.join();
 }
+
+namespace {
+// With a shared store the rates are counted there, by every node; this process keeps the
+// concurrency limits and the global cap, which belong to its own connections.
+firewall::LimitSettings localLimits(const config::Snapshot& s) {
+  firewall::LimitSettings l = s.config->firewall.limits;
+  if (s.sharedStore) l.ratePerIp = l.ratePerSubnet = 0;
+  return l;
+}
+}  // namespace
 
 std::shared_ptr<const config::Snapshot> Server::current() {
   std::lock_guard lock(snapshotMutex_);
@@ -40,7 +51,7 @@ std::shared_ptr<const config::Snapshot> Server::current() {
 int Server::run() {
   const config::Config& c = *current()->config;
   core::log::setLevel(c.logLevel);
-  shared_.limiter.configure(c.firewall.limits);
+  shared_.limiter.configure(localLimits(*current()));
   shared_.clientCache.setCapacity(c.firewall.cacheEntries);
   std::signal(SIGPIPE, SIG_IGN);
 
@@ -188,7 +199,7 @@ void Server::reload() {
         snapshot_ = result.snapshot;
       }
       // The firewall's counters and caches outlive the reload; only their limits change.
-      shared_.limiter.configure(now.firewall.limits);
+      shared_.limiter.configure(localLimits(*result.snapshot));
       shared_.clientCache.setCapacity(now.firewall.cacheEntries);
       core::log::info("reload complete");
     });

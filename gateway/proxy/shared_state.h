@@ -16,6 +16,8 @@ struct SharedState {
   std::shared_ptr<asio::ssl::context> serverTls;  // null: STARTTLS not offered
   std::shared_ptr<asio::ssl::context> clientTls;  // downstream STARTTLS
   asio::thread_pool filePool{2};                  // blocking file I/O (maildir)
+  asio::thread_pool storePool{
+      4};  // the firewall's calls to a shared store (bounded by its timeout)
   std::atomic<bool> stopping{false};
   std::atomic<int> activeSessions{0};
   firewall::ConnectionLimiter limiter;

@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "gateway/core/log.h"
+#include "gateway/net/off_loop.h"
 
 namespace portcullis::relay {
 
@@ -53,11 +54,17 @@ asio::awaitable<Reply> MaildirDownstream::rcpt(const core::Address&) {
   co_return makeReply(250, "2.1.5", "Ok");
 }
 
-asio::awaitable<Reply> MaildirDownstream::data(const core::Transaction& tx, const std::string& prepend) {
-  co_await asio::post(pool_, asio::use_awaitable);
-  Reply r = deliver(tx, prepend);
-  co_await asio::post(ex_, asio::use_awaitable);
-  co_return r;
+asio::awaitable<Reply> MaildirDownstream::data(const core::Transaction& tx,
+                                               const std::string& prepend) {
+  auto write = [this, &tx, &prepend] {
+    try {
+      return deliver(tx, prepend);
+    } catch (const std::exception& e) {
+      core::log::warn(std::string("maildir: ") + e.what());
+      return makeReply(451, "4.3.0", "Local mailbox write failed; try again later");
+    }
+  };
+  co_return co_await net::offLoop(pool_, std::move(write));
 }
 
 std::string createMaildir(const std::string& path) {
@@ -75,7 +82,8 @@ Reply MaildirDownstream::deliver(const core::Transaction& tx, const std::string&
     auto now = std::chrono::system_clock::now().time_since_epoch();
     auto us = std::chrono::duration_cast<std::chrono::microseconds>(now).count();
     std::string base = std::to_string(us / 1000000) + ".M" + std::to_string(us % 1000000) + "P" +
-                       std::to_string(getpid()) + "Q" + std::to_string(++gCounter) + "." + hostname_;
+                       std::to_string(getpid()) + "Q" + std::to_string(++gCounter) + "." +
+                       hostname_;
     std::string tmp = path_ + "/tmp/" + base;
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0 && errno == ENOENT && createMaildir(path_).empty())  // removed while running
@@ -84,11 +92,13 @@ Reply MaildirDownstream::deliver(const core::Transaction& tx, const std::string&
       core::log::error("maildir " + tmp + ": " + std::strerror(errno));
       return makeReply(451, "4.3.0", "Local mailbox unavailable; try again later");
     }
-    std::string envelope = "Return-Path: <" + tx.mailFrom.str() + ">\r\nDelivered-To: " + rcpt.address.str() + "\r\n";
+    std::string envelope =
+        "Return-Path: <" + tx.mailFrom.str() + ">\r\nDelivered-To: " + rcpt.address.str() + "\r\n";
     bool ok = writeAll(fd, envelope) && writeAll(fd, prepend) && writeAll(fd, tx.message) &&
               ::fsync(fd) == 0;
     ok = (::close(fd) == 0) && ok;
-    if (!ok || ::rename(tmp.c_str(), (path_ + "/new/" + base).c_str()) != 0 || !fsyncDir(path_ + "/new")) {
+    if (!ok || ::rename(tmp.c_str(), (path_ + "/new/" + base).c_str()) != 0 ||
+        !fsyncDir(path_ + "/new")) {
       core::log::error("maildir " + tmp + ": " + std::strerror(errno));
       ::unlink(tmp.c_str());
       return makeReply(451, "4.3.0", "Local mailbox write failed; try again later");

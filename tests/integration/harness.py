@@ -425,3 +425,38 @@ class PostfixInstance:
 
 def have(program):
     return shutil.which(program) is not None
+
+
+class RedisServer:
+    """A real redis-server on a free loopback port, without persistence."""
+
+    def __init__(self, port=None):
+        self.port = port or free_port()
+        self.proc = None
+        self.start()
+
+    @property
+    def url(self):
+        return f"redis://127.0.0.1:{self.port}"
+
+    def ping(self):
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1) as s:
+                s.sendall(b"PING\r\n")
+                return s.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def start(self):
+        self.proc = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--loglevel", "warning"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for(lambda: self.ping() or self.proc.poll() is not None, what="redis-server start")
+        if self.proc.poll() is not None:
+            raise AssertionError("redis-server exited at start")
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()

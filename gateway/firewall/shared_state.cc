@@ -1,0 +1,35 @@
+#include "gateway/firewall/shared_state.h"
+
+namespace portcullis::firewall {
+
+std::optional<ConnectionLimiter::Refusal> countSharedRate(reputation::Store& store,
+                                                          const core::IpAddress& ip,
+                                                          const LimitSettings& s, int64_t nowMs) {
+  if (s.ratePerIp <= 0 && s.ratePerSubnet <= 0) return std::nullopt;
+  const std::string ipKey = ip.unmapped().str();
+  const std::string netKey = subnetKey(ip, s.ipv4Prefix, s.ipv6Prefix);
+  auto rates = store.countEvents({"conn:" + ipKey, "conn:" + netKey}, 60, nowMs);
+  return ConnectionLimiter::rateRefusal(s, ipKey, rates.at(0), netKey, rates.at(1));
+}
+
+std::optional<ClientCache::Entry> sharedClientGet(reputation::Store& store, const std::string& ip,
+                                                  int64_t now) {
+  auto v = store.getValue("client:" + ip, now);
+  if (!v) return std::nullopt;
+  ClientCache::Entry e;
+  e.passed = *v == "pass";
+  if (!e.passed) e.reason = v->starts_with("fail ") ? v->substr(5) : *v;
+  return e;
+}
+
+void sharedClientPass(reputation::Store& store, const std::string& ip, std::chrono::seconds ttl,
+                      int64_t now) {
+  store.putValue("client:" + ip, "pass", static_cast<int>(ttl.count()), now);
+}
+
+void sharedClientFail(reputation::Store& store, const std::string& ip, const std::string& reason,
+                      std::chrono::seconds ttl, int64_t now) {
+  store.putValue("client:" + ip, "fail " + reason, static_cast<int>(ttl.count()), now);
+}
+
+}  // namespace portcullis::firewall
