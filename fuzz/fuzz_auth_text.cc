@@ -1,8 +1,9 @@
 // The authentication layer's text parsers on arbitrary bytes: SPF records (syntax check and the
 // rewrite handed to libspf2), DKIM tag lists, DMARC records (through libopendmarc), From
-// domains, and Authentication-Results recognition and removal. Invariants: they return; a
+// domains, and Authentication-Results recognition, reading and removal. Invariants: they return; a
 // record that passes the syntax check still passes after the rewrite; removal never grows the
 // message and leaves nothing that claims the id.
+#include <cctype>
 #include <cstdint>
 #include <string>
 
@@ -25,6 +26,31 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   parseDmarcRecord("v=DMARC1; " + in, &why);
   fromDomains({in});
   authservIdOf(in);
+  // Reading a value back: results whose names are plain tokens and whose values are printable
+  // (all ours are) survive being written and read again, one for one.
+  auto parsed = parseAuthResults(in);
+  auto plain = [](const std::string& t) {
+    if (t.empty()) return false;
+    for (char c : t)
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_')
+        return false;
+    return true;
+  };
+  bool allPlain = !parsed.entries.empty();
+  for (const auto& e : parsed.entries) {
+    allPlain = allPlain && plain(e.method) && plain(e.result);
+    for (const auto& [k, v] : e.properties) {
+      allPlain = allPlain && plain(k);
+      for (char c : v)  // the writer drops what a header cannot carry
+        allPlain = allPlain && c > 0x20 && c < 0x7f && c != '"' && c != '\\';
+    }
+  }
+  if (allPlain) {
+    auto again = parseAuthResults(authResultsValue("gw.test", parsed.entries));
+    if (again.entries.size() != parsed.entries.size()) __builtin_trap();
+    for (size_t i = 0; i < again.entries.size(); ++i)
+      if (again.entries[i].properties != parsed.entries[i].properties) __builtin_trap();
+  }
   const std::string msg = "Authentication-Results: gw.test; " + in + "\r\nSubject: x\r\n\r\nbody";
   std::string out = msg;
   removeClaimedAuthResults(out, "gw.test");

@@ -89,6 +89,109 @@ std::string authservIdOf(std::string_view value) {
   return lowerAscii(value.substr(start, i - start));
 }
 
+ParsedAuthResults parseAuthResults(std::string_view value) {
+  ParsedAuthResults out;
+  size_t i = 0;
+  std::string comment;  // the last comment skipped, kept for the entry it follows
+  auto skipCfws = [&] {
+    while (i < value.size()) {
+      const char c = value[i];
+      if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+        ++i;
+      } else if (c == '(') {
+        int depth = 0;
+        comment.clear();
+        for (; i < value.size(); ++i) {
+          if (value[i] == '\\' && i + 1 < value.size()) {
+            comment += value[++i];
+          } else if (value[i] == '(') {
+            if (depth++ > 0) comment += '(';
+          } else if (value[i] == ')') {
+            if (--depth == 0) {
+              ++i;
+              break;
+            }
+            comment += ')';
+          } else {
+            comment += value[i];
+          }
+        }
+      } else {
+        break;
+      }
+    }
+  };
+  // A token, or a quoted-string's content.
+  auto word = [&]() -> std::string {
+    std::string w;
+    if (i < value.size() && value[i] == '"') {
+      for (++i; i < value.size() && value[i] != '"'; ++i) {
+        if (value[i] == '\\' && i + 1 < value.size()) ++i;
+        w += value[i];
+      }
+      if (i < value.size()) ++i;
+      return w;
+    }
+    while (i < value.size() && value[i] != ';' && value[i] != '=' && value[i] != ' ' &&
+           value[i] != '\t' && value[i] != '(' && value[i] != '\r' && value[i] != '\n' &&
+           value[i] != '"')
+      w += value[i++];
+    return w;
+  };
+  auto toNextSemicolon = [&] {
+    while (i < value.size() && value[i] != ';') ++i;
+  };
+
+  skipCfws();
+  out.authservId = lowerAscii(word());
+  if (out.authservId.empty()) return out;
+  skipCfws();
+  // An optional authres-version after the authserv-id.
+  if (i < value.size() && value[i] != ';') {
+    word();
+    skipCfws();
+  }
+  while (i < value.size()) {
+    if (value[i] != ';') {  // junk: skip to the next result
+      toNextSemicolon();
+      continue;
+    }
+    ++i;
+    skipCfws();
+    std::string method = lowerAscii(word());
+    if (auto slash = method.find('/'); slash != std::string::npos) method.resize(slash);
+    skipCfws();
+    if (method.empty() || method == "none" || i >= value.size() || value[i] != '=') {
+      toNextSemicolon();
+      continue;
+    }
+    ++i;
+    skipCfws();
+    comment.clear();
+    AuthResultEntry e;
+    e.method = method;
+    e.result = lowerAscii(word());
+    skipCfws();
+    e.comment = comment;
+    // reason= and ptype.property=value pairs up to the next ';'.
+    while (i < value.size() && value[i] != ';') {
+      std::string name = lowerAscii(word());
+      skipCfws();
+      if (name.empty() || i >= value.size() || value[i] != '=') {
+        if (name.empty() && i < value.size() && value[i] != ';') ++i;  // a stray character
+        continue;
+      }
+      ++i;
+      skipCfws();
+      std::string v = word();
+      skipCfws();
+      if (name != "reason") e.properties.emplace_back(name, v);
+    }
+    if (!e.result.empty()) out.entries.push_back(std::move(e));
+  }
+  return out;
+}
+
 int removeClaimedAuthResults(std::string& message, const std::string& authservId) {
   const std::string ours = lowerAscii(authservId);
   int removed = 0;

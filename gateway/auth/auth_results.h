@@ -21,6 +21,15 @@ std::string authResultsValue(const std::string& authservId,
 // The authserv-id an Authentication-Results value names (lower case), skipping comments.
 std::string authservIdOf(std::string_view value);
 
+// A parsed Authentication-Results value: its authserv-id (lower case) and its results, with
+// methods, results and property names in lower case. Lenient: what cannot be read is skipped,
+// never guessed; an empty authservId means the value was not readable at all.
+struct ParsedAuthResults {
+  std::string authservId;
+  std::vector<AuthResultEntry> entries;
+};
+ParsedAuthResults parseAuthResults(std::string_view value);
+
 // Removes from `message` the Authentication-Results fields whose authserv-id is `authservId`
 // (case-insensitive); returns how many.
 int removeClaimedAuthResults(std::string& message, const std::string& authservId);

@@ -88,9 +88,14 @@ std::string ReputationService::learn(const core::SessionInfo& s, const core::Tra
   auto keys = reputation::keysFor(identityOf(s, tx), settings_.keys);
   if (keys.empty()) return "";
   const double halfLife = settings_.score.halfLifeDays * 86400;
-  post([store = store_, keys = std::move(keys), o = *outcome, halfLife] {
+  const auto& w = settings_.learnWeights;
+  const double weight = *outcome == reputation::Outcome::Ham    ? w.ham
+                        : *outcome == reputation::Outcome::Spam ? w.spam
+                                                                : w.rejected;
+  if (weight <= 0) return "";
+  post([store = store_, keys = std::move(keys), o = *outcome, weight, halfLife] {
     try {
-      store->update(keys, reputation::Delta::of(o), std::time(nullptr), halfLife);
+      store->update(keys, reputation::Delta::of(o, weight), std::time(nullptr), halfLife);
     } catch (const std::exception& e) {
       core::log::warn(std::string("reputation: learning failed: ") + e.what());
     }

@@ -23,6 +23,11 @@ struct ReputationSettings {
   // nothing.
   double learnSpamAt = 10;
   double learnHamBelow = 0;
+  // How much one message counts, per outcome. `manual` is `portcullis learn`: an admin's
+  // verdict is worth more than the filter's own.
+  struct Weights {
+    double ham = 1, spam = 1, rejected = 1, manual = 3;
+  } learnWeights;
   int workers = 2;  // the process-wide store pool's size, fixed by the first snapshot
 };
 

@@ -1,8 +1,9 @@
-// portcullis: run | check-config | scan | rules | spf | reputation | version
+// portcullis: run | check-config | scan | rules | spf | reputation | learn | version
 #include <iostream>
 #include <string>
 #include <vector>
 
+#include "gateway/cli/learn_command.h"
 #include "gateway/cli/reputation_command.h"
 #include "gateway/cli/rules_command.h"
 #include "gateway/cli/scan.h"
@@ -22,12 +23,16 @@ using namespace portcullis;
 const char* kUsage =
     "usage: portcullis run [--config FILE] [-o key=value]...\n"
     "       portcullis check-config FILE [-o key=value]...\n"
-    "       portcullis scan [--config FILE] [-o key=value]... [--json] [--client-ip IP] [--helo NAME]\n"
+    "       portcullis scan [--config FILE] [-o key=value]... [--json] [--client-ip IP] [--helo "
+    "NAME]\n"
     "                       [--mail-from ADDR] [--rcpt ADDR]... FILE...|-\n"
     "       portcullis rules lint|test [--score-set N] [--cache DIR] [--verbose] FILE|DIR...\n"
-    "       portcullis spf [--config FILE] [-o key=value]... --ip IP [--helo NAME] [--mail-from ADDR]\n"
+    "       portcullis spf [--config FILE] [-o key=value]... --ip IP [--helo NAME] [--mail-from "
+    "ADDR]\n"
     "       portcullis reputation [--config FILE] [-o key=value]... show KEY...\n"
-    "       portcullis reputation [--config FILE] [-o key=value]... set KEY allow|deny|neutral|none\n"
+    "       portcullis reputation [--config FILE] [-o key=value]... set KEY "
+    "allow|deny|neutral|none\n"
+    "       portcullis learn [--config FILE] [-o key=value]... --spam|--ham FILE...\n"
     "       portcullis version\n";
 
 struct Common {
@@ -107,6 +112,7 @@ int main(int argc, char** argv) {
     if (cmd == "rules") return cli::rulesCommand(args);
     if (cmd == "spf") return cli::spfCommand(args);
     if (cmd == "reputation") return cli::reputationCommand(args);
+    if (cmd == "learn") return cli::learnCommand(args);
     if (cmd == "version" || cmd == "--version") {
       std::cout << "portcullis " << PORTCULLIS_VERSION << "\n";
       return 0;

@@ -84,7 +84,7 @@ int reputationCommand(const std::vector<std::string>& args) {
     std::cout << keys[0].str() << " " << reputation::overrideName(*override) << "\n";
     return 0;
   }
-  const reputation::ScoreSettings settings;
+  const reputation::ScoreSettings& settings = loaded.config->reputation.score;
   auto records = store->get(keys);
   for (size_t i = 0; i < keys.size(); ++i) {
     if (!records[i]) {

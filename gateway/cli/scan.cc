@@ -26,8 +26,8 @@ struct ScanOptions {
   std::vector<std::string> files;
 };
 
-// Message files usually have LF line ends and sometimes an mbox "From " line; the pipeline
-// sees what SMTP would deliver: CRLF lines, no envelope line.
+}  // namespace
+
 std::string asSmtpMessage(std::string raw) {
   if (raw.starts_with("From ")) {
     auto nl = raw.find('\n');
@@ -43,6 +43,8 @@ std::string asSmtpMessage(std::string raw) {
   if (!out.empty() && !out.ends_with("\r\n")) out += "\r\n";
   return out;
 }
+
+namespace {
 
 int statusFor(core::Action a) {
   switch (a) {

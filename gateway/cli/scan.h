@@ -8,4 +8,8 @@ namespace portcullis::cli {
 
 int scanCommand(const std::vector<std::string>& args);
 
+// Message files usually have LF line ends and sometimes an mbox "From " line; the pipeline
+// sees what SMTP would deliver: CRLF lines, no envelope line.
+std::string asSmtpMessage(std::string raw);
+
 }  // namespace portcullis::cli

@@ -187,7 +187,7 @@ void readThresholds(Reader& r, const toml::table& t, core::Thresholds& th, std::
 
 const std::set<std::string_view> kCheckNames = {"client_access", "dnsbl",         "reverse_dns",
                                                 "helo",          "relay_domains", "mime_structure",
-                                                "content_rules", "auth", "reputation"};
+                                                "content_rules", "auth",          "reputation"};
 
 std::optional<ListenAddress> parseListen(const std::string& s, std::string* why) {
   ListenAddress a;
@@ -500,10 +500,12 @@ void interpret(Reader& r, const toml::table& root, Config& c) {
   if (const toml::table* t = root["reputation"].as_table()) {
     const char* w = "reputation.";
     auto& rp = c.reputation;
-    r.checkKeys(*t, w,
-                {"enabled", "half_life_days", "confidence_messages", "min_messages", "max_bad",
-                 "max_good", "allow_score", "deny_score", "learn", "learn_spam_at",
-                 "learn_ham_below", "workers", "ipv4_prefix", "ipv6_prefix", "max_url_hosts"});
+    r.checkKeys(
+        *t, w,
+        {"enabled", "half_life_days", "confidence_messages", "min_messages", "max_bad", "max_good",
+         "allow_score", "deny_score", "learn", "learn_spam_at", "learn_ham_below",
+         "learn_weight_ham", "learn_weight_spam", "learn_weight_rejected", "learn_weight_manual",
+         "workers", "ipv4_prefix", "ipv6_prefix", "max_url_hosts"});
     r.boolean(*t, "enabled", rp.enabled, w);
     r.number(*t, "half_life_days", rp.score.halfLifeDays, w);
     r.number(*t, "confidence_messages", rp.score.confidenceHalf, w);
@@ -515,6 +517,14 @@ void interpret(Reader& r, const toml::table& root, Config& c) {
     r.boolean(*t, "learn", rp.learn, w);
     r.number(*t, "learn_spam_at", rp.learnSpamAt, w);
     r.number(*t, "learn_ham_below", rp.learnHamBelow, w);
+    for (auto [key, weight] : {std::pair{"learn_weight_ham", &rp.learnWeights.ham},
+                               std::pair{"learn_weight_spam", &rp.learnWeights.spam},
+                               std::pair{"learn_weight_rejected", &rp.learnWeights.rejected},
+                               std::pair{"learn_weight_manual", &rp.learnWeights.manual}}) {
+      r.number(*t, key, *weight, w);
+      if (*weight < 0 || *weight > 1000)
+        r.error(t->get(key), std::string("reputation.") + key + " must be 0 to 1000");
+    }
     r.integer(*t, "workers", rp.workers, 1, 64, w);
     r.integer(*t, "ipv4_prefix", rp.keys.ipv4Prefix, 8, 32, w);
     r.integer(*t, "ipv6_prefix", rp.keys.ipv6Prefix, 16, 128, w);

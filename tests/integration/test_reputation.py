@@ -96,6 +96,59 @@ class ReputationTest(unittest.TestCase):
         time.sleep(0.3)
         self.assertEqual(float(self.counters("ip:127.0.1.111")["total"]), before)
 
+    def learn(self, *args):
+        r = subprocess.run([BIN, "learn", "--config", self.gw.config, *args],
+                           capture_output=True, timeout=30)
+        return r.returncode, r.stdout.decode(), r.stderr.decode()
+
+    def test_an_admin_teaches_spam_and_ham_from_delivered_messages(self):
+        # A clean message from .112 is accepted and delivered with our trace headers ...
+        self.assertEqual(self.send("127.0.0.112", "cheap watches")[0], 250)
+        wait_for(lambda: self.gw.maildir_messages(), what="delivery")
+        delivered = os.path.join(self.gw.dir, "maildir", "new",
+                                 os.listdir(os.path.join(self.gw.dir, "maildir", "new"))[0])
+        # ... the admin says it was spam, four times over (weight 3 each by default).
+        for _ in range(4):
+            code, out, err = self.learn("--spam", delivered)
+            self.assertEqual(code, 0, err)
+        # (The HELO is no identity: client.test is not the client's verified name.)
+        self.assertIn("learned spam (weight 3) for ip:127.0.0.112 net:127.0.0.0/24\n", out)
+        c = self.counters("ip:127.0.0.112")
+        self.assertEqual(float(c["spam"]), 12.0)
+        self.assertEqual(c["symbol"], "IP_REPUTATION_BAD")
+        # The same clean message from .112 is now rejected by what the admin taught.
+        self.assertEqual(self.send("127.0.0.112", "cheap watches")[0], 550)
+
+        # Authenticated identities come from our own Authentication-Results, and only from it:
+        # the one claiming another authserv-id is ignored.
+        path = os.path.join(self.gw.dir, "authenticated.eml")
+        with open(path, "w") as f:
+            f.write("Authentication-Results: other.test; dkim=pass header.d=forged.example\n"
+                    "Received: from mx.good.example (mx.good.example [127.0.0.113]) by gw.test "
+                    "(Portcullis) with ESMTP id X1; Mon, 23 Nov 2026 10:00:00 +0000 (UTC)\n"
+                    "Authentication-Results: gw.test; spf=pass smtp.mailfrom=news@good.example;"
+                    " dkim=pass header.d=good.example; dmarc=pass header.from=good.example\n"
+                    "From: news@good.example\nSubject: hi\n\nSee https://shop.good.example/x\n")
+        code, out, err = self.learn("-o", "reputation.learn_weight_manual=2", "--ham", path)
+        self.assertEqual(code, 0, err)
+        for key in ("ip:127.0.0.113", "helo:mx.good.example", "env:good.example",
+                    "spf:good.example", "dkim:good.example", "from:good.example",
+                    "url:shop.good.example"):
+            self.assertIn(" " + key, out)
+            self.assertEqual(float(self.counters(key)["ham"]), 2.0, key)
+        self.assertNotIn("forged.example", out)
+
+        # A message that never passed through this gateway teaches nothing, and says why.
+        with open(path, "w") as f:
+            f.write("Received: from x (x [192.0.2.1]) by mx.other.test; Mon, 23 Nov 2026\n"
+                    "Subject: hi\n\nbody\n")
+        code, out, err = self.learn("--spam", path)
+        self.assertEqual(code, 1)
+        self.assertIn("no Received header from gw.test (Portcullis)", err)
+        code, out, err = self.learn("--spam", "--ham", path)
+        self.assertEqual(code, 2)
+        self.assertIn("exclude each other", err)
+
     def test_forged_sender_does_not_spoil_the_domain(self):
         # Spam claiming to be from bank.example, which does not authenticate (no DNS here):
         # only the client's address and network learn, never the domain.

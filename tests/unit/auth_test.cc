@@ -167,6 +167,38 @@ TEST_CASE("Authentication-Results: our value, and forged ones removed") {
         "Authentication-Results: gw.test; in the body\r\n");
 }
 
+TEST_CASE("Authentication-Results are read back: ours, RFC 8601's examples, and junk") {
+  std::vector<auth::AuthResultEntry> ours = {
+      {"spf", "pass", "", {{"smtp.mailfrom", "a@example.com"}}},
+      {"dkim", "pass", "2048-bit key", {{"header.d", "example.com"}, {"header.b", "ab/+="}}},
+      {"dmarc", "pass", "", {{"header.from", "example.com"}}}};
+  auto back = auth::parseAuthResults(auth::authResultsValue("gw.test", ours));
+  CHECK(back.authservId == "gw.test");
+  REQUIRE(back.entries.size() == 3);
+  for (size_t i = 0; i < 3; ++i) {
+    CHECK(back.entries[i].method == ours[i].method);
+    CHECK(back.entries[i].result == ours[i].result);
+    CHECK(back.entries[i].properties == ours[i].properties);
+  }
+  CHECK(back.entries[1].comment == "2048-bit key");
+  // RFC 8601 appendix B.6-style: version, comments everywhere, reason=, folded.
+  auto rfc = auth::parseAuthResults(
+      "example.com 1;\r\n dkim=pass (good signature) header.d=mail-router.example.net;\r\n"
+      " spf=fail reason=\"bad ; list\" smtp.mailfrom=\"x@example.org\"; sender-id=pass/1 "
+      "header.from=example.com; none");
+  CHECK(rfc.authservId == "example.com");
+  REQUIRE(rfc.entries.size() == 3);
+  CHECK(rfc.entries[0].comment == "good signature");
+  CHECK(rfc.entries[1].result == "fail");
+  CHECK(rfc.entries[1].properties ==
+        std::vector<std::pair<std::string, std::string>>{{"smtp.mailfrom", "x@example.org"}});
+  CHECK(rfc.entries[2].method == "sender-id");
+  // What cannot be read is skipped, never guessed.
+  CHECK(auth::parseAuthResults("").authservId.empty());
+  CHECK(auth::parseAuthResults("gw.test; =pass; spf; dkim=").entries.empty());
+  CHECK(auth::parseAuthResults("gw.test; spf=pass ((( smtp.mailfrom=x").entries.size() == 1);
+}
+
 TEST_CASE("DKIM key names come from every signature's s= and d=") {
   auth::DkimVerifier v(auth::DkimSettings{});
   std::string msg =

@@ -192,3 +192,25 @@ TEST_CASE("firewall and greylist from config - the documented keys, errors with 
   CHECK(ok.config->smtp.dropOnNonSmtp);
   CHECK(ok.config->greylist.enabled);
 }
+
+TEST_CASE("store and reputation from config - store URLs and learning weights") {
+  const std::string path =
+      writeTemp("rep.toml",
+                "store = \"redis://:pw@127.0.0.1:0\"\n[reputation]\nlearn_weight_spam = -1\n"
+                "learn_weight_manual = 5\n");
+  auto r = config::load(path, {});
+  REQUIRE(r.errors.size() == 2);
+  CHECK(
+      r.errors[0].str().find(":1: store 'redis://:pw@127.0.0.1:0': the port must be 1 to 65535") !=
+      std::string::npos);
+  CHECK(r.errors[1].str() == path + ":3: reputation.learn_weight_spam must be 0 to 1000");
+
+  auto ok = config::load("", {{"store", "redis://10.0.0.5:6380/2?timeout_ms=50"},
+                              {"reputation.learn_weight_manual", "5"},
+                              {"reputation.learn_weight_ham", "0.5"}});
+  REQUIRE(ok.config);
+  CHECK(ok.config->store == "redis://10.0.0.5:6380/2?timeout_ms=50");
+  CHECK(ok.config->reputation.learnWeights.manual == 5);
+  CHECK(ok.config->reputation.learnWeights.ham == 0.5);
+  CHECK(ok.config->reputation.learnWeights.spam == 1);
+}
