@@ -5,6 +5,7 @@
 #pragma once
 #include <memory>
 
+#include "gateway/checks/domain_list.h"
 #include "gateway/core/check.h"
 #include "gateway/net/asio.h"
 #include "reputation/score.h"
@@ -29,6 +30,9 @@ struct ReputationSettings {
     double ham = 1, spam = 1, rejected = 1, manual = 3;
   } learnWeights;
   int workers = 2;  // the process-wide store pool's size, fixed by the first snapshot
+  // Domain-based DNS lists (domain_list.h), asked at the data stage; independent of learning.
+  std::vector<DomainList> domainLists;
+  int maxDomainLookups = 20;
 };
 
 // What a transaction proves about its sender (see reputation::keysFor for what counts).

@@ -185,9 +185,9 @@ void readThresholds(Reader& r, const toml::table& t, core::Thresholds& th, std::
   r.optNumber(t, "add_headers", th.addHeaders, where);
 }
 
-const std::set<std::string_view> kCheckNames = {"client_access", "dnsbl",         "reverse_dns",
-                                                "helo",          "relay_domains", "mime_structure",
-                                                "content_rules", "auth",          "reputation"};
+const std::set<std::string_view> kCheckNames = {
+    "client_access",  "dnsbl",         "reverse_dns", "helo",       "relay_domains",
+    "mime_structure", "content_rules", "auth",        "reputation", "domain_lists"};
 
 std::optional<ListenAddress> parseListen(const std::string& s, std::string* why) {
   ListenAddress a;
@@ -500,12 +500,38 @@ void interpret(Reader& r, const toml::table& root, Config& c) {
   if (const toml::table* t = root["reputation"].as_table()) {
     const char* w = "reputation.";
     auto& rp = c.reputation;
-    r.checkKeys(
-        *t, w,
-        {"enabled", "half_life_days", "confidence_messages", "min_messages", "max_bad", "max_good",
-         "allow_score", "deny_score", "learn", "learn_spam_at", "learn_ham_below",
-         "learn_weight_ham", "learn_weight_spam", "learn_weight_rejected", "learn_weight_manual",
-         "workers", "ipv4_prefix", "ipv6_prefix", "max_url_hosts"});
+    r.checkKeys(*t, w,
+                {"enabled",
+                 "half_life_days",
+                 "confidence_messages",
+                 "min_messages",
+                 "max_bad",
+                 "max_good",
+                 "allow_score",
+                 "deny_score",
+                 "learn",
+                 "learn_spam_at",
+                 "learn_ham_below",
+                 "learn_weight_ham",
+                 "learn_weight_spam",
+                 "learn_weight_rejected",
+                 "learn_weight_manual",
+                 "workers",
+                 "ipv4_prefix",
+                 "ipv6_prefix",
+                 "max_url_hosts",
+                 "domain_lists",
+                 "max_domain_lookups"});
+    if (t->get("domain_lists")) {
+      for (const auto& spec : r.strings(*t, "domain_lists", w)) {
+        std::string why;
+        if (auto list = checks::parseDomainList(spec, &why))
+          rp.domainLists.push_back(std::move(*list));
+        else
+          r.error(t->get("domain_lists"), "reputation.domain_lists: " + why);
+      }
+    }
+    r.integer(*t, "max_domain_lookups", rp.maxDomainLookups, 1, 200, w);
     r.boolean(*t, "enabled", rp.enabled, w);
     r.number(*t, "half_life_days", rp.score.halfLifeDays, w);
     r.number(*t, "confidence_messages", rp.score.confidenceHalf, w);

@@ -1,6 +1,7 @@
 #include "gateway/config/snapshot.h"
 
 #include "gateway/checks/client_access_check.h"
+#include "gateway/checks/domain_list_check.h"
 #include "gateway/checks/mime_structure_check.h"
 #include "gateway/checks/relay_domains_check.h"
 #include "gateway/firewall/dnsbl_check.h"
@@ -15,7 +16,8 @@ SnapshotResult buildSnapshot(std::shared_ptr<const Config> config) {
   std::shared_ptr<const checks::CidrTable> accessTable;
   // One resolver for every check that asks DNS, made only if one does.
   const auto& fw = config->firewall;
-  const bool needDns = config->auth.enabled || !fw.dnsbl.empty() || fw.reverseDns || fw.heloChecks;
+  const bool needDns = config->auth.enabled || !fw.dnsbl.empty() || fw.reverseDns ||
+                       fw.heloChecks || !config->reputation.domainLists.empty();
   std::shared_ptr<dns::Resolver> resolver;
   if (needDns) {
     std::string error;
@@ -62,6 +64,14 @@ SnapshotResult buildSnapshot(std::shared_ptr<const Config> config) {
 
   if (config->auth.enabled) {
     checks.push_back(std::make_shared<auth::AuthCheck>(resolver, config->auth, config->hostname));
+  }
+
+  if (!config->reputation.domainLists.empty()) {
+    auto lists = std::make_shared<checks::DomainListSettings>();
+    lists->lists = config->reputation.domainLists;
+    lists->maxDomains = static_cast<size_t>(config->reputation.maxDomainLookups);
+    lists->limits = config->mime.limits;
+    checks.push_back(std::make_shared<checks::DomainListCheck>(resolver, std::move(lists)));
   }
 
   // The store: reputation's, and with a shared one (Redis) the firewall's state too.

@@ -17,16 +17,13 @@ std::string number(double v) {
   return b;
 }
 
-// 127.255.255.0/24 is where DNS lists answer errors rather than listings (Spamhaus: .252 typo
-// in the query, .254 queried through a public resolver, .255 too many queries). Counted as a
-// listing, such an answer would block every client of a site configured without a filter.
-bool isListError(const core::IpAddress& a) {
+}  // namespace
+
+bool isDnsListError(const core::IpAddress& a) {
   return !a.v6 && a.bytes[0] == 127 && a.bytes[1] == 255 && a.bytes[2] == 255;
 }
 
-// A list that fails is silently "not listed" for the client; the admin must still hear of it,
-// but not once per connection: one warning per zone per minute, with how many failed since.
-void warnListTrouble(const std::string& zone, const std::string& what) {
+void warnDnsListTrouble(const std::string& zone, const std::string& what) {
   static std::mutex mutex;
   static std::map<std::string, std::pair<std::chrono::steady_clock::time_point, int>> last;
   const auto now = std::chrono::steady_clock::now();
@@ -38,13 +35,12 @@ void warnListTrouble(const std::string& zone, const std::string& what) {
     if (when != std::chrono::steady_clock::time_point{} && now - when < std::chrono::minutes(1))
       return;
     message = "DNS list " + zone + ": " + what + " (" + std::to_string(count) +
-              " failed lookup(s) since the last warning); its clients count as not listed";
+              " failed lookup(s) since the last warning); what it lists counts as not listed";
     when = now;
     count = 0;
   }
   core::log::warn(message);
 }
-}  // namespace
 
 void DnsblCheck::run(const core::CheckContext& ctx, core::StageOutcome& out,
                      std::function<void()> done) const {
@@ -52,56 +48,56 @@ void DnsblCheck::run(const core::CheckContext& ctx, core::StageOutcome& out,
   if (!ctx.session.clientIp || s.dnsbl.empty() || !ctx.post) return done();
   const core::IpAddress ip = ctx.session.clientIp->unmapped();
   using Answers = std::vector<dns::Answer>;
-  auto join = std::make_shared<LookupJoin<Answers>>(
-      ctx.post, [settings = settings_, &out, done, ip](Answers& answers) {
-        const auto& s = *settings;
-        double sum = 0;
-        std::string listedBy;
-        std::string blockedBy;  // the first listing block list (not an allowlist), for the client
-        for (size_t i = 0; i < s.dnsbl.size(); ++i) {
-          const DnsblSite& site = s.dnsbl[i];
-          std::string hits;
-          const dns::Answer& answer = answers[i];
-          if (answer.status == dns::Status::ServFail || answer.status == dns::Status::Timeout)
-            warnListTrouble(site.zone, answer.status == dns::Status::Timeout
-                                           ? "no answer (timeout)"
-                                           : "server failure: " + answer.detail);
-          for (const auto& r : answer.records) {
-            auto a = core::IpAddress::parse(r.data);
-            if (a && isListError(*a)) {
-              warnListTrouble(site.zone, "error answer " + r.data + " (query refused or limited)");
-              continue;
-            }
-            if (a && site.matches(*a)) hits += (hits.empty() ? "" : ",") + r.data;
-          }
-          if (hits.empty()) continue;
-          // A site's weight counts once, however many of its answers match (as postscreen).
-          sum += site.weight;
-          listedBy += (listedBy.empty() ? "" : " ") + site.zone;
-          if (blockedBy.empty() && site.weight > 0) blockedBy = site.zone;
-          out.symbols.push_back({site.symbol, site.weight,
-                                 ip.str() + " listed by " + site.zone + " (" + hits + ")",
-                                 core::Stage::Connect});
+  auto join = std::make_shared<LookupJoin<Answers>>(ctx.post, [settings = settings_, &out, done,
+                                                               ip](Answers& answers) {
+    const auto& s = *settings;
+    double sum = 0;
+    std::string listedBy;
+    std::string blockedBy;  // the first listing block list (not an allowlist), for the client
+    for (size_t i = 0; i < s.dnsbl.size(); ++i) {
+      const DnsblSite& site = s.dnsbl[i];
+      std::string hits;
+      const dns::Answer& answer = answers[i];
+      if (answer.status == dns::Status::ServFail || answer.status == dns::Status::Timeout)
+        warnDnsListTrouble(site.zone, answer.status == dns::Status::Timeout
+                                          ? "no answer (timeout)"
+                                          : "server failure: " + answer.detail);
+      for (const auto& r : answer.records) {
+        auto a = core::IpAddress::parse(r.data);
+        if (a && isDnsListError(*a)) {
+          warnDnsListTrouble(site.zone, "error answer " + r.data + " (query refused or limited)");
+          continue;
         }
-        if (!listedBy.empty() && sum >= s.dnsblThreshold) {
-          out.symbols.push_back({"FW_DNSBL", s.score("FW_DNSBL"),
-                                 "DNS list score " + number(sum) + " >= dnsbl_threshold " +
-                                     number(s.dnsblThreshold) + " (" + listedBy + ")",
-                                 core::Stage::Connect});
-          // The first listing block list names the block for the client, as postscreen does.
-          if (auto f = firewallForcedAction(
-                  s.dnsblAction, "FW_DNSBL",
-                  "Service unavailable; client [" + ip.str() + "] blocked using " + blockedBy))
-            out.force(*f);
-        } else if (sum <= s.dnswlThreshold && s.dnswlThreshold < 0) {
-          out.symbols.push_back(
-              {"FW_DNSWL", s.score("FW_DNSWL"),
-               "DNS list score " + number(sum) + " <= dnswl_threshold " + number(s.dnswlThreshold),
-               core::Stage::Connect});
-          out.allowlisted = true;
-        }
-        done();
-      });
+        if (a && site.matches(*a)) hits += (hits.empty() ? "" : ",") + r.data;
+      }
+      if (hits.empty()) continue;
+      // A site's weight counts once, however many of its answers match (as postscreen).
+      sum += site.weight;
+      listedBy += (listedBy.empty() ? "" : " ") + site.zone;
+      if (blockedBy.empty() && site.weight > 0) blockedBy = site.zone;
+      out.symbols.push_back({site.symbol, site.weight,
+                             ip.str() + " listed by " + site.zone + " (" + hits + ")",
+                             core::Stage::Connect});
+    }
+    if (!listedBy.empty() && sum >= s.dnsblThreshold) {
+      out.symbols.push_back({"FW_DNSBL", s.score("FW_DNSBL"),
+                             "DNS list score " + number(sum) + " >= dnsbl_threshold " +
+                                 number(s.dnsblThreshold) + " (" + listedBy + ")",
+                             core::Stage::Connect});
+      // The first listing block list names the block for the client, as postscreen does.
+      if (auto f = firewallForcedAction(
+              s.dnsblAction, "FW_DNSBL",
+              "Service unavailable; client [" + ip.str() + "] blocked using " + blockedBy))
+        out.force(*f);
+    } else if (sum <= s.dnswlThreshold && s.dnswlThreshold < 0) {
+      out.symbols.push_back(
+          {"FW_DNSWL", s.score("FW_DNSWL"),
+           "DNS list score " + number(sum) + " <= dnswl_threshold " + number(s.dnswlThreshold),
+           core::Stage::Connect});
+      out.allowlisted = true;
+    }
+    done();
+  });
   join->state().resize(s.dnsbl.size());
   for (size_t i = 0; i < s.dnsbl.size(); ++i) {
     join->hold();

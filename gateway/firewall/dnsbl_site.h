@@ -31,6 +31,15 @@ struct DnsblSite {
 
 std::optional<DnsblSite> parseDnsblSite(std::string_view spec, std::string* why);
 
+// 127.255.255.0/24 is where DNS lists answer errors rather than listings (Spamhaus: .252 typo
+// in the query, .254 queried through a public resolver, .255 too many queries). Counted as a
+// listing, such an answer would block every client of a site configured without a filter.
+bool isDnsListError(const core::IpAddress& answer);
+
+// A list that fails lists nothing; the admin must still hear of it, but not once per
+// connection: one warning per zone per minute, with how many failed since.
+void warnDnsListTrouble(const std::string& zone, const std::string& what);
+
 // "<reversed client address>.<zone>": d.c.b.a.zone, or 32 nibbles for IPv6.
 std::string dnsblQueryName(const core::IpAddress& client, const std::string& zone);
 

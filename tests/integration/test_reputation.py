@@ -162,5 +162,78 @@ class ReputationTest(unittest.TestCase):
             self.assertIn("unknown", out, key)
 
 
+
+class DomainListTest(unittest.TestCase):
+    """[reputation] domain_lists: sender, From and URL domains asked of RHSBL/URIBL-style lists
+    on a real DNS server on loopback, reply codes mapped to symbols, scored in the verdict."""
+
+    @classmethod
+    def setUpClass(cls):
+        from dns_server import DnsServer
+        cls.dns = DnsServer({
+            "spammer.test.dbl.test": [("A", "127.0.1.2")],
+            "malware.test.dbl.test": [("A", "127.0.1.5")],
+            # An unmapped code (DBL's 127.0.1.255 "IP queries prohibited") lists nothing.
+            "odd.test.dbl.test": [("A", "127.0.1.255")],
+            # URL hosts are asked by registrable domain: www.phish.test -> phish.test.
+            "phish.test.surbl.test": [("A", "127.0.0.24")],  # bits 8 and 16
+            # An error answer (queried through a public resolver) lists nothing, and is warned.
+            "blocked.test.dbl.test": [("A", "127.255.255.254")],
+        })
+        cls.gw = Gateway(extra=(
+            f'[dns]\nservers = ["{cls.dns.address}"]\ntimeout = 1\nattempts = 1\n'
+            "[reputation]\nlearn = false\ndomain_lists = ["
+            '"dbl.test@sender,from 127.0.1.2=DBL_SPAM*4 127.0.1.[5..6]=DBL_MALWARE*6", '
+            '"surbl.test@url &8=SURBL_PH*5 &16=SURBL_MW*6"]\n'
+            "[verdict]\nreject = 9.5\n"))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.gw.stop()
+        cls.dns.stop()
+
+    def send(self, sender, from_header, body):
+        msg = (f"From: {from_header}\r\nTo: bob@example.com\r\nSubject: hi\r\n"
+               f"Message-ID: <{time.monotonic_ns()}@x.test>\r\n\r\n{body}\r\n")
+        c = self.gw.client()
+        c.banner_and_ehlo()
+        code, text = send_message(c, sender, ["bob@example.com"], msg)
+        c.cmd("QUIT")
+        c.close()
+        line = [l for l in self.gw.log().splitlines() if "action=" in l][-1]
+        return code, line
+
+    def test_listed_domains_add_their_mapped_symbols(self):
+        code, line = self.send("a@spammer.test", "a@clean.test", "hello")
+        self.assertEqual(code, 250)
+        self.assertIn("DBL_SPAM(4.00)", line)
+        code, line = self.send("a@clean.test", "x@malware.test", "see https://www.phish.test/login")
+        self.assertEqual(code, 550)  # 6 + 5 + 6 = 17 >= 9.5
+        for sym in ("DBL_MALWARE(6.00)", "SURBL_PH(5.00)", "SURBL_MW(6.00)"):
+            self.assertIn(sym, line)
+        # The same through `portcullis scan`, whose report gives each symbol's reason.
+        path = os.path.join(self.gw.dir, "phish.eml")
+        with open(path, "w") as f:
+            f.write("From: x@clean.test\nSubject: hi\n\nsee https://www.phish.test/login\n")
+        r = subprocess.run([BIN, "scan", "--config", self.gw.config, "--json",
+                            "--mail-from", "a@spammer.test", path], capture_output=True, timeout=30)
+        out = r.stdout.decode()
+        self.assertIn("phish.test (url, 127.0.0.24) listed by surbl.test", out)
+        self.assertIn("spammer.test (sender, 127.0.1.2) listed by dbl.test", out)
+
+    def test_unmapped_codes_errors_and_unlisted_domains_list_nothing(self):
+        for sender in ("a@odd.test", "a@blocked.test", "a@clean.test"):
+            code, line = self.send(sender, "a@clean.test", "hello https://clean.test/")
+            self.assertEqual(code, 250)
+            self.assertNotIn("DBL_", line)
+            self.assertNotIn("SURBL_", line)
+        wait_for(lambda: "DNS list dbl.test: error answer 127.255.255.254" in self.gw.log(),
+                 what="warning")
+        # The sender list is not asked about URL domains, nor the URL list about senders.
+        code, line = self.send("a@phish.test", "a@clean.test", "https://www.spammer.test/")
+        self.assertNotIn("SURBL_", line)
+        self.assertNotIn("DBL_", line)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

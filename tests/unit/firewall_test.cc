@@ -2,6 +2,7 @@
 // cache, greylisting, HELO forms, and the SMTP session's protocol tests.
 #include <catch2/catch.hpp>
 
+#include "gateway/checks/domain_list.h"
 #include "gateway/firewall/client_cache.h"
 #include "gateway/firewall/connection_limiter.h"
 #include "gateway/firewall/dnsbl_site.h"
@@ -343,4 +344,52 @@ TEST_CASE("greeting delay: 220- first, then the banner or a refusal") {
   CHECK(temp.s.takeOutput() == "220 gw.test ESMTP Portcullis\r\n");
   temp.run("EHLO x.test\r\n");
   CHECK(temp.run("MAIL FROM:<a@x.test>\r\n") == "450 4.7.1 try later\r\n");
+}
+
+TEST_CASE("domain lists: specs with sources, reply-code and bit mappings, errors named") {
+  std::string why;
+  auto dbl = checks::parseDomainList(
+      "dbl.example@sender,url 127.0.1.2=DBL_SPAM*4 127.0.1.[5..6]=DBL_MALWARE*6", &why);
+  INFO(why);
+  REQUIRE(dbl);
+  CHECK(dbl->zone == "dbl.example");
+  CHECK(dbl->sources == (checks::kSender | checks::kUrl));
+  REQUIRE(dbl->codes.size() == 2);
+  auto ip = [](const char* s) { return *core::IpAddress::parse(s); };
+  CHECK(dbl->matches(ip("127.0.1.2")) == std::vector<size_t>{0});
+  CHECK(dbl->matches(ip("127.0.1.6")) == std::vector<size_t>{1});
+  CHECK(dbl->matches(ip("127.0.1.3")).empty());  // a code nobody mapped is no listing
+  CHECK(dbl->matches(ip("127.255.255.254")).empty());
+
+  auto surbl =
+      checks::parseDomainList("multi.surbl.example@url &8=SURBL_PH*5 &16=SURBL_MW*6", &why);
+  REQUIRE(surbl);
+  CHECK(surbl->matches(ip("127.0.0.24")) == std::vector<size_t>{0, 1});
+  CHECK(surbl->matches(ip("127.0.0.2")).empty());
+
+  auto any = checks::parseDomainList("RHSBL.Example.*2.5", &why);
+  REQUIRE(any);
+  CHECK(any->zone == "rhsbl.example");
+  CHECK(any->sources == (checks::kSender | checks::kFrom | checks::kUrl));
+  REQUIRE(any->codes.size() == 1);
+  CHECK(any->codes[0].symbol == "RHSBL_RHSBL_EXAMPLE");
+  CHECK(any->codes[0].score == 2.5);
+  CHECK(any->matches(ip("127.0.0.2")).size() == 1);
+  CHECK(any->matches(ip("127.255.255.255")).empty());
+
+  for (auto [spec, error] : std::initializer_list<std::pair<const char*, const char*>>{
+           {"", "empty"},
+           {"nodot*2", "is not a DNS zone name"},
+           {"dbl.example", "needs *SCORE or reply-code mappings"},
+           {"dbl.example@mx 127.0.1.2=X*1", "unknown domain source 'mx'"},
+           {"dbl.example 127.0.1.2=lower*1", "is not a symbol name"},
+           {"dbl.example 127.0.1.2=DBL", "needs a score"},
+           {"dbl.example 127.0.1=DBL*1", "bad reply filter"},
+           {"dbl.example &0=DBL*1", "bad bit mask"},
+           {"dbl.example*2 127.0.1.2=DBL*1", "for lists without reply-code mappings"},
+           {"dbl.example 127.0.1.2=DBL*nan", "bad score"}}) {
+    INFO(spec);
+    CHECK_FALSE(checks::parseDomainList(spec, &why));
+    CHECK(why.find(error) != std::string::npos);
+  }
 }
