@@ -1,9 +1,18 @@
 // Reputation store backends side by side, in one run: updates (one transaction per message of
 // 10 keys, as learning from a verdict writes) and lookups (10 keys per message, as the check
 // reads), for N distinct keys; then the size per million keys (LMDB: pages in use and the
-// data file; memory: RSS growth). Medians of R rounds.
+// data file; memory: RSS growth; Redis: the server's used_memory growth). Also the firewall's
+// shared-state call per connection (count the address and its subnet, then read the client's
+// remembered result), as connections per second. Medians of R rounds.
 //
-// usage: bench/reputation_store [--keys 1000000] [--rounds 3] [--dir /tmp/x]
+// Redis: a redis-server started on a free loopback port for the run (or --redis URL).
+//
+// usage: bench/reputation_store [--keys 1000000] [--rounds 3] [--dir /tmp/x] [--redis URL]
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "reputation/redis_store.h"
 #include "reputation/store.h"
 
 using namespace portcullis::reputation;
@@ -48,8 +58,55 @@ double median(std::vector<double> v) {
 }
 
 struct Figures {
-  double updates = 0;  // keys updated per second
-  double lookups = 0;  // keys looked up per second
+  double updates = 0;      // keys updated per second
+  double lookups = 0;      // keys looked up per second
+  double connections = 0;  // firewall admissions (2 rate counts + 1 read) per second
+};
+
+// A redis-server for the run, on a free loopback port, without persistence.
+struct RedisServer {
+  pid_t pid = 0;
+  int port = 0;
+  bool start() {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    socklen_t len = sizeof a;
+    getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    close(fd);
+    port = ntohs(a.sin_port);
+    std::fflush(stdout);  // or the child's freopen writes out what is buffered a second time
+    pid = fork();
+    if (pid == 0) {
+      const std::string p = std::to_string(port);
+      if (!std::freopen("/dev/null", "w", stdout)) _exit(126);
+      execlp("redis-server", "redis-server", "--port", p.c_str(), "--bind", "127.0.0.1", "--save",
+             "", "--appendonly", "no", "--loglevel", "warning", nullptr);
+      _exit(127);
+    }
+    std::string why;
+    for (int i = 0; i < 100; ++i) {
+      RedisStore probe(*parseRedisUrl(url(), &why));
+      try {
+        probe.ping();
+        return true;
+      } catch (const StoreError&) {
+        usleep(50'000);
+      }
+    }
+    return false;
+  }
+  std::string url() const {
+    return "redis://127.0.0.1:" + std::to_string(port) + "?timeout_ms=5000";
+  }
+  ~RedisServer() {
+    if (pid > 0) {
+      kill(pid, SIGKILL);
+      waitpid(pid, nullptr, 0);
+    }
+  }
 };
 
 Figures run(Store& store, long keys, int rounds, std::mt19937& rng) {
@@ -77,7 +134,20 @@ Figures run(Store& store, long keys, int rounds, std::mt19937& rng) {
     look.push_back(messages * perMessage / std::chrono::duration<double>(Clock::now() - t).count());
     if (found != batches.size() * perMessage) std::fprintf(stderr, "missing keys!\n");
   }
-  return {median(up), median(look)};
+  std::vector<double> conn;
+  for (int r = 0; r < rounds; ++r) {
+    const int connections = 20000;
+    auto t = Clock::now();
+    for (int i = 0; i < connections; ++i) {
+      const std::string ip =
+          "10.9." + std::to_string((i >> 8) & 255) + "." + std::to_string(i & 255);
+      store.countEvents({"conn:" + ip, "conn:10.9." + std::to_string((i >> 8) & 255) + ".0/24"}, 60,
+                        int64_t(3000 + r) * 1000);
+      (void)store.getValue("client:" + ip, 3000 + r);
+    }
+    conn.push_back(connections / std::chrono::duration<double>(Clock::now() - t).count());
+  }
+  return {median(up), median(look), median(conn)};
 }
 
 }  // namespace
@@ -86,7 +156,9 @@ int main(int argc, char** argv) {
   long keys = 1'000'000;
   int rounds = 3;
   std::string dir = "/tmp/portcullis-bench-reputation-" + std::to_string(getpid());
+  std::string redisUrl;
   for (int i = 1; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--redis")) redisUrl = argv[i + 1];
     if (!std::strcmp(argv[i], "--keys")) keys = std::stol(argv[i + 1]);
     if (!std::strcmp(argv[i], "--rounds")) rounds = std::stoi(argv[i + 1]);
     if (!std::strcmp(argv[i], "--dir")) dir = argv[i + 1];
@@ -111,14 +183,31 @@ int main(int argc, char** argv) {
   lmdb.reset();
   std::filesystem::remove_all(dir);
 
+  RedisServer server;
+  if (redisUrl.empty()) {
+    if (!server.start()) return std::fprintf(stderr, "redis-server did not start\n"), 1;
+    redisUrl = server.url();
+  }
+  auto redis = openStore(redisUrl, &error);
+  if (!redis) return std::fprintf(stderr, "%s\n", error.c_str()), 1;
+  const uint64_t redisBefore = redis->stats().bytes;
+  Figures rd = run(*redis, keys, rounds, rng);
+  const uint64_t redisBytes = redis->stats().bytes - redisBefore;
+
   const double perMillion = 1e6 / static_cast<double>(keys);
-  std::printf("  %-7s %12s %12s  %s\n", "backend", "updates/s", "lookups/s",
+  std::printf("  %-7s %12s %12s %13s  %s\n", "backend", "updates/s", "lookups/s", "connections/s",
               "size per million keys");
-  std::printf("  %-7s %12.0f %12.0f  %.0f MiB RSS\n", "memory", m.updates, m.lookups,
-              memKib * perMillion / 1024);
-  std::printf("  %-7s %12.0f %12.0f  %.0f MiB in pages, %.0f MiB data file\n", "lmdb", l.updates,
-              l.lookups, st.bytes * perMillion / 1048576.0, file * perMillion / 1048576.0);
-  std::printf("  ratio lmdb/memory: updates %.2f, lookups %.2f\n", l.updates / m.updates,
-              l.lookups / m.lookups);
+  std::printf("  %-7s %12.0f %12.0f %13.0f  %.0f MiB RSS\n", "memory", m.updates, m.lookups,
+              m.connections, memKib * perMillion / 1024);
+  std::printf("  %-7s %12.0f %12.0f %13.0f  %.0f MiB in pages, %.0f MiB data file\n", "lmdb",
+              l.updates, l.lookups, l.connections, st.bytes * perMillion / 1048576.0,
+              file * perMillion / 1048576.0);
+  std::printf("  %-7s %12.0f %12.0f %13.0f  %.0f MiB server memory\n", "redis", rd.updates,
+              rd.lookups, rd.connections, redisBytes * perMillion / 1048576.0);
+  std::printf(
+      "  ratio to memory: lmdb updates %.3f lookups %.2f connections %.3f; "
+      "redis updates %.3f lookups %.2f connections %.3f\n",
+      l.updates / m.updates, l.lookups / m.lookups, l.connections / m.connections,
+      rd.updates / m.updates, rd.lookups / m.lookups, rd.connections / m.connections);
   return 0;
 }

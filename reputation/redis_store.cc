@@ -45,11 +45,6 @@ local p = tonumber(redis.call('GET', KEYS[2]) or '0') or 0
 return string.format('%.17g', c + p * tonumber(ARGV[2]))
 )lua";
 
-struct ReplyDeleter {
-  void operator()(redisReply* r) const { freeReplyObject(r); }
-};
-using Reply = std::unique_ptr<redisReply, ReplyDeleter>;
-
 std::string str(const redisReply* r) {
   return r && (r->type == REDIS_REPLY_STRING || r->type == REDIS_REPLY_STATUS)
              ? std::string(r->str, r->len)
@@ -142,6 +137,9 @@ std::optional<RedisAddress> parseRedisUrl(const std::string& url, std::string* w
 void RedisStore::ContextDeleter::operator()(redisContext* c) const {
   redisFree(c);
 }
+void RedisStore::ReplyDeleter::operator()(redisReply* r) const {
+  freeReplyObject(r);
+}
 
 // Commands appended to one connection, sent together, their replies read in order.
 class RedisStore::Pipeline {
@@ -230,6 +228,13 @@ RedisStore::Context RedisStore::connect() {
       p.run({"AUTH", address_.user, address_.password});
   }
   if (address_.db != 0) p.run({"SELECT", std::to_string(address_.db)});
+  // The scripts by digest from now on (EVALSHA): no script text on every call. Loading is
+  // idempotent, and a server restarted in between gets them again with the new connection.
+  const std::string update = str(p.run({"SCRIPT", "LOAD", kUpdateScript}).get());
+  const std::string count = str(p.run({"SCRIPT", "LOAD", kCountScript}).get());
+  std::lock_guard lock(mutex_);
+  updateSha_ = update;
+  countSha_ = count;
   return c;
 }
 
@@ -295,6 +300,38 @@ auto RedisStore::withConnection(F&& work) -> decltype(work(std::declval<Pipeline
   }
 }
 
+template <typename Args>
+std::vector<RedisStore::Reply> RedisStore::runScript(Pipeline& p, const char* script,
+                                                     const std::string& sha, size_t calls,
+                                                     Args&& args) {
+  std::string digest;
+  {
+    std::lock_guard lock(mutex_);
+    digest = sha;
+  }
+  auto send = [&](bool byDigest) {
+    for (size_t i = 0; i < calls; ++i) {
+      std::vector<std::string> argv = {byDigest ? "EVALSHA" : "EVAL", byDigest ? digest : script};
+      for (auto& a : args(i)) argv.push_back(std::move(a));
+      p.append(argv);
+    }
+    std::vector<Reply> out;
+    for (size_t i = 0; i < calls; ++i) out.push_back(p.next());
+    return out;
+  };
+  if (digest.empty()) return send(false);
+  try {
+    return send(true);
+  } catch (const ConnectionLost&) {
+    throw;
+  } catch (const StoreError& e) {
+    // The server's script cache was flushed (SCRIPT FLUSH) under a live connection: send the
+    // text; the next connection loads the scripts again.
+    if (std::string_view(e.what()).find("NOSCRIPT") == std::string_view::npos) throw;
+    return send(false);
+  }
+}
+
 void RedisStore::ping() {
   withConnection([](Pipeline& p) {
     if (str(p.run({"PING"}).get()) != "PONG") throw StoreError("redis: PING did not answer PONG");
@@ -336,11 +373,17 @@ void RedisStore::update(const std::vector<Key>& keys, const Delta& delta, int64_
   const std::string ttl = std::to_string(
       halfLifeSeconds > 0 ? static_cast<int64_t>(std::ceil(16 * halfLifeSeconds)) : 0);
   withConnection([&](Pipeline& p) {
-    for (const auto& k : keys)
-      p.append({"EVAL", kUpdateScript, "1", kRecordPrefix + k.str(), fmt(delta.ham),
-                fmt(delta.spam), fmt(delta.rejected), fmt(delta.total), std::to_string(now),
-                fmt(halfLifeSeconds), ttl});
-    for (size_t i = 0; i < keys.size(); ++i) p.next();
+    runScript(p, kUpdateScript, updateSha_, keys.size(), [&](size_t i) {
+      return std::vector<std::string>{"1",
+                                      kRecordPrefix + keys[i].str(),
+                                      fmt(delta.ham),
+                                      fmt(delta.spam),
+                                      fmt(delta.rejected),
+                                      fmt(delta.total),
+                                      std::to_string(now),
+                                      fmt(halfLifeSeconds),
+                                      ttl};
+    });
   });
 }
 

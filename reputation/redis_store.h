@@ -24,6 +24,7 @@
 #include "reputation/store.h"
 
 struct redisContext;
+struct redisReply;
 
 namespace portcullis::reputation {
 
@@ -67,6 +68,15 @@ class RedisStore final : public Store {
   class Pipeline;
 
   Context connect();
+  struct ReplyDeleter {
+    void operator()(redisReply* r) const;
+  };
+  using Reply = std::unique_ptr<redisReply, ReplyDeleter>;
+  // `calls` calls of `script` in one pipeline, by digest once loaded; `args(i)` gives call
+  // i's arguments after the script (numkeys, keys, arguments).
+  template <typename Args>
+  std::vector<Reply> runScript(Pipeline& p, const char* script, const std::string& sha,
+                               size_t calls, Args&& args);
   // Runs `work` on a pooled connection, or a new one; retries once on a fresh connection when
   // a pooled one turns out broken.
   template <typename F>
@@ -77,6 +87,7 @@ class RedisStore final : public Store {
   std::vector<Context> idle_;
   std::chrono::steady_clock::time_point downUntil_{};
   std::string downReason_;
+  std::string updateSha_, countSha_;  // the scripts' digests, once loaded
 };
 
 }  // namespace portcullis::reputation

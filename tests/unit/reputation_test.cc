@@ -1,6 +1,7 @@
 // The reputation library: keys and their poisoning rules, decaying counters, scores with
 // confidence, and one store suite run against every backend.
 #include <arpa/inet.h>
+#include <hiredis/hiredis.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -315,6 +316,17 @@ TEST_CASE("redis store: a slow or dead Redis fails within the timeout, then reco
   CHECK_FALSE(store->get({k})[0]);  // a new, empty server: no persistence in the test
   store->update({k}, Delta::of(Outcome::Spam), 1000, 86400);
   CHECK(store->get({k})[0]->counters.spam == 1);
+
+  // An admin's SCRIPT FLUSH under live connections: the scripts are sent as text instead.
+  {
+    redisContext* admin = redisConnect("127.0.0.1", server.port());
+    REQUIRE(admin);
+    freeReplyObject(redisCommand(admin, "SCRIPT FLUSH"));
+    redisFree(admin);
+  }
+  store->update({k}, Delta::of(Outcome::Spam), 1000, 86400);
+  CHECK(store->get({k})[0]->counters.spam == 2);
+  CHECK(store->countEvents({"x"}, 60, 1000)[0] == 1);
 
   // A server restart under a pooled connection costs no call: it is retried on a fresh one.
   server.stop();
