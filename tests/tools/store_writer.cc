@@ -30,9 +30,11 @@ int verify(const std::string& dir) {
   MDB_dbi dbi;
   MDB_cursor* cur = nullptr;
   if (mdb_env_create(&env)) return std::printf("cannot create an environment\n"), 1;
-  if (mdb_env_set_mapsize(env, size_t(1) << 30) || mdb_env_open(env, dir.c_str(), 0, 0640) ||
-      mdb_txn_begin(env, nullptr, MDB_RDONLY, &txn) || mdb_dbi_open(txn, nullptr, 0, &dbi) ||
-      mdb_cursor_open(txn, dbi, &cur)) {
+  // Records live in the store's "records" database. A write transaction, so that a writer
+  // killed before it created that database reads as empty (the transaction is not committed).
+  if (mdb_env_set_mapsize(env, size_t(1) << 30) || mdb_env_set_maxdbs(env, 2) ||
+      mdb_env_open(env, dir.c_str(), 0, 0640) || mdb_txn_begin(env, nullptr, 0, &txn) ||
+      mdb_dbi_open(txn, "records", MDB_CREATE, &dbi) || mdb_cursor_open(txn, dbi, &cur)) {
     std::printf("cannot open %s\n", dir.c_str());
     std::fflush(stdout);
     if (txn) mdb_txn_abort(txn);
