@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <ctime>
 #include <map>
+#include <set>
 
 #include "gateway/core/log.h"
 #include "gateway/core/text.h"
@@ -109,6 +110,28 @@ std::string ReputationService::learn(const core::SessionInfo& s, const core::Tra
       return "rejected";
   }
   return "";
+}
+
+std::string ReputationService::learnRefusal(const core::SessionInfo& s, const std::string& test) {
+  static const std::set<std::string, std::less<>> firstHand = {
+      "FW_PREGREET",     "FW_PIPELINING",      "FW_NON_SMTP",
+      "FW_BARE_NEWLINE", "FW_TOO_MANY_ERRORS", "FW_UNKNOWN_COMMANDS"};
+  const double weight = settings_.learnWeights.refused;
+  if (!settings_.learn || weight <= 0 || !s.clientIp || !firstHand.contains(test)) return "";
+  reputation::Identity id;
+  id.clientIp = s.clientIp->unmapped().str();
+  auto keys = reputation::keysFor(id, settings_.keys);
+  if (keys.empty()) return "";
+  const double halfLife = settings_.score.halfLifeDays * 86400;
+  post([store = store_, keys = std::move(keys), weight, halfLife] {
+    try {
+      store->update(keys, reputation::Delta::of(reputation::Outcome::Rejected, weight),
+                    std::time(nullptr), halfLife);
+    } catch (const std::exception& e) {
+      core::log::warn(std::string("reputation: learning failed: ") + e.what());
+    }
+  });
+  return "rejected";
 }
 
 void ReputationCheck::run(const core::CheckContext& ctx, core::StageOutcome& out,

@@ -25,9 +25,9 @@ struct ReputationSettings {
   double learnSpamAt = 10;
   double learnHamBelow = 0;
   // How much one message counts, per outcome. `manual` is `portcullis learn`: an admin's
-  // verdict is worth more than the filter's own.
+  // verdict is worth more than the filter's own; `refused` is a client a protocol test caught.
   struct Weights {
-    double ham = 1, spam = 1, rejected = 1, manual = 3;
+    double ham = 1, spam = 1, rejected = 1, manual = 3, refused = 1;
   } learnWeights;
   int workers = 2;  // the process-wide store pool's size, fixed by the first snapshot
   // Domain-based DNS lists (domain_list.h), asked at the data stage; independent of learning.
@@ -54,6 +54,12 @@ class ReputationService {
   std::string learn(const core::SessionInfo& s, const core::Transaction& tx,
                     const core::Verdict& verdict, const core::Decision& d,
                     const core::Thresholds& thresholds);
+  // Learns from a client refused by a first-hand protocol test of the firewall (talking before
+  // the greeting, forbidden pipelining, non-SMTP, bare newlines, too many errors): its address
+  // and network count one rejection of weight learn_weight_refused. DNS list and rate-limit
+  // refusals teach nothing: the first only echoes someone else's list, the second may be a
+  // busy legitimate sender. Returns "rejected" when it learned, for the log.
+  std::string learnRefusal(const core::SessionInfo& s, const std::string& test);
 
  private:
   std::shared_ptr<reputation::Store> store_;

@@ -516,6 +516,7 @@ void interpret(Reader& r, const toml::table& root, Config& c) {
                  "learn_weight_spam",
                  "learn_weight_rejected",
                  "learn_weight_manual",
+                 "learn_weight_refused",
                  "workers",
                  "ipv4_prefix",
                  "ipv6_prefix",
@@ -546,7 +547,8 @@ void interpret(Reader& r, const toml::table& root, Config& c) {
     for (auto [key, weight] : {std::pair{"learn_weight_ham", &rp.learnWeights.ham},
                                std::pair{"learn_weight_spam", &rp.learnWeights.spam},
                                std::pair{"learn_weight_rejected", &rp.learnWeights.rejected},
-                               std::pair{"learn_weight_manual", &rp.learnWeights.manual}}) {
+                               std::pair{"learn_weight_manual", &rp.learnWeights.manual},
+                               std::pair{"learn_weight_refused", &rp.learnWeights.refused}}) {
       r.number(*t, key, *weight, w);
       if (*weight < 0 || *weight > 1000)
         r.error(t->get(key), std::string("reputation.") + key + " must be 0 to 1000");

@@ -443,6 +443,8 @@ void ProxySession::failed(const std::string& test) {
     else
       shared_.clientCache.fail(info.clientIp->str(), test, config_.firewall.failTtl,
                                std::chrono::steady_clock::now());
+    if (snapshot_->reputation && !snapshot_->reputation->learnRefusal(info, test).empty())
+      core::log::debug("session=" + info.id + " learned=rejected from " + test);
   }
 }
 

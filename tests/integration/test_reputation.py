@@ -149,6 +149,24 @@ class ReputationTest(unittest.TestCase):
         self.assertEqual(code, 2)
         self.assertIn("exclude each other", err)
 
+    def test_a_client_caught_by_a_protocol_test_is_learned(self):
+        # An HTTP request on the SMTP port (FW_NON_SMTP, dropped): first-hand evidence of a bot,
+        # learned as one rejection of the address and its network.
+        c = self.gw.client(source="127.0.3.115")
+        c.reply()
+        c.send(b"GET / HTTP/1.1\r\nHost: gw.test\r\n\r\n")
+        self.assertTrue(c.closed_by_peer())
+        c.close()
+        wait_for(lambda: float(self.counters("ip:127.0.3.115").get("rejected", 0)) == 1.0,
+                 what="refusal learned")
+        self.assertEqual(float(self.counters("net:127.0.3.0/24")["rejected"]), 1.0)
+        # The next connection is refused from the fail cache and teaches nothing more.
+        c = self.gw.client(source="127.0.3.115")
+        self.assertEqual(c.reply()[0], 421)
+        c.close()
+        time.sleep(0.3)
+        self.assertEqual(float(self.counters("ip:127.0.3.115")["rejected"]), 1.0)
+
     def test_forged_sender_does_not_spoil_the_domain(self):
         # Spam claiming to be from bank.example, which does not authenticate (no DNS here):
         # only the client's address and network learn, never the domain.
