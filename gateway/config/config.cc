@@ -214,11 +214,39 @@ std::optional<ListenAddress> parseListen(const std::string& s, std::string* why)
   return a;
 }
 
+}  // namespace
+
+std::string MilterListen::str() const {
+  return unix ? "unix:" + path : "inet:" + inet.str();
+}
+
+std::optional<MilterListen> parseMilterListen(const std::string& s, std::string* why) {
+  MilterListen m;
+  if (s.starts_with("unix:") || s.starts_with("local:")) {
+    m.unix = true;
+    m.path = s.substr(s.find(':') + 1);
+    if (m.path.empty() || m.path.front() != '/')
+      return *why = "'" + s + "': a UNIX socket needs an absolute path", std::nullopt;
+    if (m.path.size() > 100)
+      return *why = "'" + s + "': the socket path is longer than 100 bytes", std::nullopt;
+    return m;
+  }
+  if (s.starts_with("inet:")) {
+    auto a = parseListen(s.substr(5), why);
+    if (!a) return *why = "'" + s + "': " + *why, std::nullopt;
+    m.inet = *a;
+    return m;
+  }
+  return *why = "'" + s + "' is neither inet:HOST:PORT nor unix:/path", std::nullopt;
+}
+
+namespace {
+
 void interpret(Reader& r, const toml::table& root, Config& c) {
-  r.checkKeys(root, "",
-              {"listen", "hostname", "downstream", "relay_domains", "workers", "log_level", "smtp",
-               "relay", "client_access", "mime", "rules", "dns", "auth", "firewall", "greylist",
-               "store", "reputation", "verdict", "policy"});
+  r.checkKeys(root, "", {"listen",    "hostname",   "downstream", "relay_domains", "workers",
+                         "log_level", "smtp",       "relay",      "client_access", "mime",
+                         "rules",     "dns",        "auth",       "firewall",      "greylist",
+                         "store",     "reputation", "verdict",    "policy",        "milter"});
   if (const toml::node* n = root.get("store")) {
     r.str(root, "store", c.store);
     std::string why;
@@ -233,7 +261,6 @@ void interpret(Reader& r, const toml::table& root, Config& c) {
       else
         r.error(root.get("listen"), "listen: " + why);
     }
-    if (c.listen.empty()) r.error(root.get("listen"), "listen: at least one address is needed");
   }
   r.str(root, "hostname", c.hostname);
   if (const toml::node* n = root.get("downstream")) {
@@ -496,6 +523,26 @@ void interpret(Reader& r, const toml::table& root, Config& c) {
   } else if (root.get("greylist")) {
     r.error(root.get("greylist"), "'greylist' must be a table");
   }
+
+  if (const toml::table* t = root["milter"].as_table()) {
+    const char* w = "milter.";
+    r.checkKeys(*t, w, {"listen", "timeout"});
+    if (t->get("listen")) {
+      for (const auto& spec : r.strings(*t, "listen", w)) {
+        std::string why;
+        if (auto m = parseMilterListen(spec, &why))
+          c.milter.listen.push_back(std::move(*m));
+        else
+          r.error(t->get("listen"), "milter.listen: " + why);
+      }
+    }
+    r.duration(*t, "timeout", c.milter.timeout, 1, 3600, w);
+  } else if (root.get("milter")) {
+    r.error(root.get("milter"), "'milter' must be a table");
+  }
+  // Something must listen: the SMTP proxy, the milter, or both.
+  if (c.listen.empty() && c.milter.listen.empty())
+    r.error(root.get("listen"), "listen: at least one address is needed (or milter.listen)");
 
   if (const toml::table* t = root["reputation"].as_table()) {
     const char* w = "reputation.";

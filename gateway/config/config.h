@@ -9,8 +9,8 @@
 
 #include "gateway/auth/auth_check.h"
 #include "gateway/checks/client_access_check.h"
-#include "gateway/checks/reputation_check.h"
 #include "gateway/checks/mime_structure_check.h"
+#include "gateway/checks/reputation_check.h"
 #include "gateway/content/content_rules_check.h"
 #include "gateway/core/error.h"
 #include "gateway/core/log.h"
@@ -27,6 +27,21 @@ struct ListenAddress {
   std::string host;
   uint16_t port = 0;
   std::string str() const;
+};
+
+// A milter listener: "inet:HOST:PORT" or "unix:/path" (Postfix's "local:" too).
+struct MilterListen {
+  bool unix = false;
+  std::string path;    // unix
+  ListenAddress inet;  // inet
+  std::string str() const;
+};
+std::optional<MilterListen> parseMilterListen(const std::string& s, std::string* why);
+
+struct MilterConfig {
+  std::vector<MilterListen> listen;            // none: no milter server
+  std::chrono::milliseconds timeout{300'000};  // for each packet, as Postfix's milter timeouts
+  size_t maxPacket = 1 << 20;  // above Postfix's 64 KiB body chunks, below anything abusive
 };
 
 struct Config {
@@ -72,6 +87,9 @@ struct Config {
   checks::ReputationSettings reputation;
 
   core::PolicyMap policies;
+
+  // The milter front door ([milter]): the same checks for an MTA that calls us.
+  MilterConfig milter;
 };
 
 struct Override {

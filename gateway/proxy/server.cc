@@ -1,9 +1,13 @@
 #include "gateway/proxy/server.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <csignal>
 
 #include "gateway/core/log.h"
 #include "gateway/core/thread_role.h"
+#include "gateway/milter/milter_connection.h"
 #include "gateway/net/tls_context.h"
 #include "gateway/relay/maildir_downstream.h"
 
@@ -31,6 +35,7 @@ Server::~Server() {
   shared_.filePool.join();
   shared_.storePool.join();
   reloadPool_.join();
+  for (const auto& path : milterSocketPaths_) ::unlink(path.c_str());
 }
 
 namespace {
@@ -96,6 +101,9 @@ int Server::run() {
       return 1;
     }
   }
+  for (const auto& m : c.milter.listen)
+    if (!listenMilter(m)) return 1;
+  if (c.listen.empty()) core::log::info("milter only: no SMTP listener");
   core::log::info("downstream " + c.downstream.str() +
                   ", relay_domains: " + std::to_string(c.relayDomains.size()) +
                   ", workers: " + std::to_string(c.workers));
@@ -112,6 +120,8 @@ int Server::run() {
     });
 
   for (auto& acc : acceptors_) asio::co_spawn(main_, acceptLoop(*acc), asio::detached);
+  for (auto& [acc, tcp] : milterAcceptors_)
+    asio::co_spawn(main_, milterAcceptLoop(*acc, tcp), asio::detached);
   asio::co_spawn(main_, signalLoop(), asio::detached);
   core::markEventLoopThread();  // the accept and signal loop
   main_.run();
@@ -155,6 +165,77 @@ asio::awaitable<void> Server::acceptLoop(asio::ip::tcp::acceptor& acceptor) {
           } catch (const std::exception& e) {
             // A bug, not bad input: log it and drop the connection; nothing was acknowledged.
             core::log::error(std::string("session aborted: ") + e.what());
+          }
+        },
+        asio::detached);
+  }
+}
+
+bool Server::listenMilter(const config::MilterListen& l) {
+  try {
+    auto acc = std::make_unique<GenericAcceptor>(main_);
+    if (l.unix) {
+      // A socket left by a previous run is removed; anything else at that path is not ours.
+      struct stat st {};
+      if (::lstat(l.path.c_str(), &st) == 0) {
+        if (!S_ISSOCK(st.st_mode)) {
+          core::log::error("cannot listen on milter " + l.str() + ": not a socket");
+          return false;
+        }
+        ::unlink(l.path.c_str());
+      }
+      asio::local::stream_protocol::endpoint ep(l.path);
+      asio::generic::stream_protocol::endpoint gep(ep.data(), ep.size());
+      acc->open(gep.protocol());
+      acc->bind(gep);
+      // The MTA's user must reach it: the owner and group (run the MTA in our group).
+      ::chmod(l.path.c_str(), 0660);
+      milterSocketPaths_.push_back(l.path);
+    } else {
+      auto addr = asio::ip::make_address(l.inet.host == "localhost" ? "127.0.0.1" : l.inet.host);
+      asio::ip::tcp::endpoint ep(addr, l.inet.port);
+      asio::generic::stream_protocol::endpoint gep(ep.data(), ep.size());
+      acc->open(gep.protocol());
+      acc->set_option(asio::socket_base::reuse_address(true));
+      acc->bind(gep);
+    }
+    acc->listen(asio::socket_base::max_listen_connections);
+    core::log::info("milter listening on " + l.str());
+    milterAcceptors_.emplace_back(std::move(acc), !l.unix);
+    return true;
+  } catch (const std::system_error& e) {
+    core::log::error("cannot listen on milter " + l.str() + ": " + e.code().message());
+    return false;
+  }
+}
+
+asio::awaitable<void> Server::milterAcceptLoop(GenericAcceptor& acceptor, bool tcp) {
+  static std::atomic<unsigned long long> counter{0};
+  static const auto base = static_cast<unsigned long long>(time(nullptr));
+  while (!shared_.stopping) {
+    asio::io_context& worker = *workers_[nextWorker_++ % workers_.size()];
+    std::error_code ec;
+    net::Socket sock =
+        co_await acceptor.async_accept(worker, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      if (ec == asio::error::operation_aborted || shared_.stopping) co_return;
+      core::log::warn("milter accept: " + ec.message());
+      continue;
+    }
+    // Each packet is a round trip to the MTA: without this, Nagle's algorithm and delayed
+    // ACKs hold every small reply for tens of milliseconds.
+    if (tcp) sock.set_option(asio::ip::tcp::no_delay(true), ec);
+    char id[40];
+    std::snprintf(id, sizeof id, "M%llX%05llX", base, ++counter);
+    asio::co_spawn(
+        worker,
+        [s = std::move(sock), snapshot = current(),
+         id = std::string(id)]() mutable -> asio::awaitable<void> {
+          milter::MilterConnection connection(std::move(s), snapshot, id);
+          try {
+            co_await connection.run();
+          } catch (const std::exception& e) {
+            core::log::error(std::string("milter session aborted: ") + e.what());
           }
         },
         asio::detached);
@@ -209,6 +290,11 @@ void Server::reload() {
 void Server::beginShutdown() {
   shared_.stopping = true;
   for (auto& acc : acceptors_) {
+    std::error_code ignored;
+    acc->close(ignored);
+  }
+  // Milter connections are the MTA's: they end when it closes them or when the workers stop.
+  for (auto& [acc, tcp] : milterAcceptors_) {
     std::error_code ignored;
     acc->close(ignored);
   }

@@ -13,6 +13,9 @@
 
 namespace portcullis::proxy {
 
+// Accepts TCP and UNIX-domain connections alike (the milter listens on either).
+using GenericAcceptor = asio::basic_socket_acceptor<asio::generic::stream_protocol>;
+
 class Server {
  public:
   Server(std::string configPath, std::vector<config::Override> overrides,
@@ -23,6 +26,8 @@ class Server {
 
  private:
   asio::awaitable<void> acceptLoop(asio::ip::tcp::acceptor& acceptor);
+  asio::awaitable<void> milterAcceptLoop(GenericAcceptor& acceptor, bool tcp);
+  bool listenMilter(const config::MilterListen& l);
   asio::awaitable<void> signalLoop();
   void reload();
   void beginShutdown();
@@ -40,6 +45,9 @@ class Server {
   // Live sessions per worker, touched only on that worker's thread (for shutdown kicks).
   std::vector<std::set<ProxySession*>> sessions_;
   std::vector<std::unique_ptr<asio::ip::tcp::acceptor>> acceptors_;
+  // Milter listeners (inet and unix), with whether each is TCP (for TCP_NODELAY).
+  std::vector<std::pair<std::unique_ptr<GenericAcceptor>, bool>> milterAcceptors_;
+  std::vector<std::string> milterSocketPaths_;  // removed at exit
   asio::signal_set signals_{main_, SIGTERM, SIGINT, SIGHUP};
   asio::thread_pool reloadPool_{1};
   size_t nextWorker_ = 0;
