@@ -35,10 +35,13 @@ bool RelayDomains::contains(std::string_view domain) const {
 
 void RelayDomainsCheck::run(const core::CheckContext& ctx, core::StageOutcome& out,
                             std::function<void()> done) const {
+  // Behind an MTA (the milter door), relaying is the MTA's decision: it calls us only for
+  // recipients its own restrictions accepted, for mail it may also be sending out.
+  if (ctx.session.frontDoor == core::FrontDoor::Milter) return done();
   const core::Address& rcpt = *ctx.rcpt;
   auto deny = [&](std::string why) {
-    out.force({core::Action::Reject, core::makeReply(554, "5.7.1", std::move(why)),
-               "RCPT_RELAY_DENIED"});
+    out.force(
+        {core::Action::Reject, core::makeReply(554, "5.7.1", std::move(why)), "RCPT_RELAY_DENIED"});
   };
   const std::string addr = "<" + rcpt.str() + ">";
   if (rcpt.domain.empty() && core::lowerAscii(rcpt.local) == "postmaster") {

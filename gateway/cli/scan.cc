@@ -206,6 +206,7 @@ int scanCommand(const std::vector<std::string>& args) {
     }
     core::SessionInfo session;
     session.id = "scan";
+    session.frontDoor = core::FrontDoor::Scan;
     session.clientIp = o.clientIp;
     session.helo = o.helo;
     session.esmtp = true;

@@ -24,8 +24,13 @@ struct TlsInfo {
   std::string cipher;
 };
 
+// Which door a session came through; the checks are the same, a few decisions are not (relay
+// control belongs to the MTA behind the milter door).
+enum class FrontDoor { Smtp, Milter, Scan };
+
 struct SessionInfo {
   std::string id;
+  FrontDoor frontDoor = FrontDoor::Smtp;
   std::optional<IpAddress> clientIp;  // absent for `scan` without --client-ip
   uint16_t clientPort = 0;
   std::string clientName = "unknown";  // forward-confirmed reverse DNS name (the firewall's)

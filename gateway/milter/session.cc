@@ -48,6 +48,7 @@ std::optional<core::Address> parseEnvelope(const std::string& text, bool allowNu
 MilterSession::MilterSession(std::string id, MilterSettings settings)
     : id_(std::move(id)), settings_(std::move(settings)) {
   info_.id = id_;
+  info_.frontDoor = core::FrontDoor::Milter;
 }
 
 std::optional<std::string> MilterSession::macro(const std::string& name) const {
@@ -97,6 +98,7 @@ void MilterSession::endTransaction() {
 void MilterSession::resetConnection() {
   info_ = core::SessionInfo{};
   info_.id = id_;
+  info_.frontDoor = core::FrontDoor::Milter;
   tx_.reset();
   macros_.clear();
   pending_.reset();

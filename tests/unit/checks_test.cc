@@ -27,9 +27,10 @@ TEST_CASE("CIDR ranges, IPv4 and IPv6, mapped addresses") {
 }
 
 TEST_CASE("list file: first match wins, every bad line reported with its line number") {
-  auto ok = CidrTable::parse("# comment\n\n192.0.2.7 allow\n192.0.2.0/24 deny Go away\n"
-                             "2001:db8::/32 tempfail\n",
-                             "access.cidr");
+  auto ok = CidrTable::parse(
+      "# comment\n\n192.0.2.7 allow\n192.0.2.0/24 deny Go away\n"
+      "2001:db8::/32 tempfail\n",
+      "access.cidr");
   REQUIRE(std::holds_alternative<CidrTable>(ok));
   const auto& t = std::get<CidrTable>(ok);
   CHECK(t.find(*core::IpAddress::parse("192.0.2.7"))->action == checks::AccessAction::Allow);
@@ -40,7 +41,8 @@ TEST_CASE("list file: first match wins, every bad line reported with its line nu
   CHECK(deny->line == 4);
   CHECK(t.find(*core::IpAddress::parse("198.51.100.1")) == nullptr);
 
-  auto bad = CidrTable::parse("192.0.2.0/24 deny\n300.1.1.1 deny\n10.0.0.0/8\n10.0.0.0/8 maybe\n", "f");
+  auto bad =
+      CidrTable::parse("192.0.2.0/24 deny\n300.1.1.1 deny\n10.0.0.0/8\n10.0.0.0/8 maybe\n", "f");
   REQUIRE(std::holds_alternative<std::vector<core::SourceError>>(bad));
   const auto& errs = std::get<std::vector<core::SourceError>>(bad);
   REQUIRE(errs.size() == 3);
@@ -73,10 +75,13 @@ TEST_CASE("client access check: deny forces a 554 at connect, allow scores") {
 }
 
 namespace {
-std::optional<core::ForcedAction> relayDecision(const checks::RelayDomainsCheck& c, std::string rcptLine) {
+std::optional<core::ForcedAction> relayDecision(const checks::RelayDomainsCheck& c,
+                                                std::string rcptLine,
+                                                core::FrontDoor door = core::FrontDoor::Smtp) {
   auto cmd = std::get<smtp::Command>(smtp::parseCommand("RCPT TO:" + rcptLine));
   core::Policy pol;
   core::SessionInfo s;
+  s.frontDoor = door;
   core::StageOutcome out;
   c.run({s, nullptr, &cmd.address, pol}, out, [] {});
   return out.forced;
@@ -99,6 +104,8 @@ TEST_CASE("relay domains: no open relay, no routing tricks") {
     REQUIRE(d);
     CHECK(d->reply.code == 554);
     CHECK(d->reply.enhanced == "5.7.1");
+    // Behind an MTA (the milter door) relaying is the MTA's decision.
+    CHECK_FALSE(relayDecision(c, evil, core::FrontDoor::Milter));
   }
 }
 
@@ -128,15 +135,21 @@ TEST_CASE("mime_structure: a clean message adds nothing") {
 
 TEST_CASE("mime_structure: disguised executables and broken structure score") {
   auto syms = mimeSymbols(
-      "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n"
-      "--b\r\nContent-Type: application/pdf; name=\"invoice.pdf.exe\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+      "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nsee "
+      "attached\r\n"
+      "--b\r\nContent-Type: application/pdf; "
+      "name=\"invoice.pdf.exe\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
       "TVqQAAMAAAAEAAAA\r\n");
   CHECK(has(syms, "ATTACHMENT_EXECUTABLE"));
   CHECK(has(syms, "ATTACHMENT_DANGEROUS_NAME"));
   CHECK(has(syms, "ATTACHMENT_TYPE_MISMATCH"));
   CHECK(has(syms, "MIME_MISSING_END_BOUNDARY"));
   for (const auto& s : syms)
-    if (s.name == "ATTACHMENT_TYPE_MISMATCH") CHECK(s.reason == "invoice.pdf.exe declared application/pdf, content application/x-msdownload");
+    if (s.name == "ATTACHMENT_TYPE_MISMATCH")
+      CHECK(s.reason ==
+            "invoice.pdf.exe declared application/pdf, content application/x-msdownload");
   // An honest PDF named .pdf is no finding.
-  CHECK(mimeSymbols("Content-Type: application/pdf; name=a.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjcK\r\n").empty());
+  CHECK(mimeSymbols("Content-Type: application/pdf; name=a.pdf\r\nContent-Transfer-Encoding: "
+                    "base64\r\n\r\nJVBERi0xLjcK\r\n")
+            .empty());
 }

@@ -142,6 +142,7 @@ TEST_CASE("milter session: Postfix's conversation, several messages, our header 
   CHECK(s.info().clientIp->str() == "198.51.100.7");
   CHECK(s.info().clientPort == 4321);
   CHECK(s.info().serverIp->str() == "192.0.2.25");
+  CHECK(s.info().frontDoor == core::FrontDoor::Milter);  // relay control is the MTA's
   core::StageOutcome connect;
   connect.clientName = "client.example";
   CHECK(s.stageDone(connect) == kContinue);
