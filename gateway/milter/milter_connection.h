@@ -20,6 +20,7 @@ class MilterConnection {
 
  private:
   asio::awaitable<bool> write(const std::string& bytes);
+  void quickAck();
   asio::awaitable<std::string> endOfMessage();
   core::CheckContext context(const core::Policy& policy, const core::Address* rcpt = nullptr);
   void logTransaction(const core::Decision& d, const core::Verdict& v, const std::string& reply,
@@ -29,6 +30,7 @@ class MilterConnection {
   std::shared_ptr<const config::Snapshot> snapshot_;
   const config::Config& config_;
   MilterSession session_;
+  bool tcp_ = false;
 };
 
 }  // namespace portcullis::milter
