@@ -13,11 +13,20 @@
 
 namespace portcullis::milter {
 
+namespace {
+bool isTcp(net::Socket& s) {
+  std::error_code ec;
+  const auto family = s.local_endpoint(ec).protocol().family();
+  return !ec && (family == AF_INET || family == AF_INET6);
+}
+}  // namespace
+
 MilterConnection::MilterConnection(net::Socket socket,
                                    std::shared_ptr<const config::Snapshot> snapshot, std::string id)
     : stream_(std::move(socket)),
       snapshot_(std::move(snapshot)),
       config_(*snapshot_->config),
+      tcp_(isTcp(stream_.socket())),
       session_(std::move(id), MilterSettings{config_.auth.authservId,
                                              static_cast<size_t>(config_.smtp.maxMessageSize)}) {}
 
@@ -33,6 +42,7 @@ asio::awaitable<bool> MilterConnection::write(const std::string& bytes) {
   stream_.setDeadline(config_.milter.timeout);
   auto ec = co_await stream_.write(bytes);
   stream_.clearDeadline();
+  quickAck();  // sending a reply puts Linux back into delayed-ACK mode
   co_return !ec;
 }
 
@@ -40,7 +50,7 @@ void MilterConnection::quickAck() {
   // The MTA sends header and body packets back to back without waiting for replies (we ask
   // for none). Its Nagle algorithm then holds each small packet until the previous one is
   // acknowledged, and our delayed ACK waits up to 40 ms for a reply that never comes: ACK at
-  // once. Linux clears TCP_QUICKACK after use, so it is set again after every read.
+  // once. Linux clears TCP_QUICKACK after use, so it is set again after every read and write.
   if (!tcp_) return;
   int one = 1;
   ::setsockopt(stream_.socket().native_handle(), IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);

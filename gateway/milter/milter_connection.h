@@ -29,8 +29,8 @@ class MilterConnection {
   net::Stream stream_;
   std::shared_ptr<const config::Snapshot> snapshot_;
   const config::Config& config_;
-  MilterSession session_;
   bool tcp_ = false;
+  MilterSession session_;
 };
 
 }  // namespace portcullis::milter
