@@ -73,6 +73,8 @@ int runCommand(const std::vector<std::string>& args) {
     for (const auto& e : result.errors) core::log::error(e.str());
     return 1;
   }
+  core::log::setLevel(result.snapshot->config->logLevel);
+  core::log::setFormat(result.snapshot->config->logFormat);
   for (const auto& w : result.warnings) core::log::warn(w);
   core::log::info(std::string("portcullis ") + PORTCULLIS_VERSION + " starting with " +
                   (c.configPath.empty() ? std::string("built-in defaults") : c.configPath));

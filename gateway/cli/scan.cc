@@ -5,13 +5,15 @@
 #include <iostream>
 #include <sstream>
 
-#include "gateway/cli/json.h"
 #include "gateway/config/snapshot.h"
 #include "gateway/core/headers.h"
+#include "gateway/core/json.h"
 #include "gateway/core/run_queue.h"
 #include "gateway/smtp/command.h"
 
 namespace portcullis::cli {
+
+using core::jsonString;
 
 namespace {
 

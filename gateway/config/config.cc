@@ -243,10 +243,11 @@ std::optional<MilterListen> parseMilterListen(const std::string& s, std::string*
 namespace {
 
 void interpret(Reader& r, const toml::table& root, Config& c) {
-  r.checkKeys(root, "", {"listen",    "hostname",   "downstream", "relay_domains", "workers",
-                         "log_level", "smtp",       "relay",      "client_access", "mime",
-                         "rules",     "dns",        "auth",       "firewall",      "greylist",
-                         "store",     "reputation", "verdict",    "policy",        "milter"});
+  r.checkKeys(root, "",
+              {"listen",     "hostname", "downstream", "relay_domains", "workers", "log_level",
+               "log_format", "smtp",     "relay",      "client_access", "mime",    "rules",
+               "dns",        "auth",     "firewall",   "greylist",      "store",   "reputation",
+               "verdict",    "policy",   "milter"});
   if (const toml::node* n = root.get("store")) {
     r.str(root, "store", c.store);
     std::string why;
@@ -286,6 +287,8 @@ void interpret(Reader& r, const toml::table& root, Config& c) {
     else
       r.error(n, "log_level must be debug, info, warning or error");
   }
+  r.choice(root, "log_format", c.logFormat,
+           {{"text", core::log::Format::Text}, {"json", core::log::Format::Json}});
 
   if (const toml::table* t = root["smtp"].as_table()) {
     const char* w = "smtp.";

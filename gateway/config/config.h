@@ -52,6 +52,7 @@ struct Config {
   std::vector<std::string> relayDomains;
   int workers = 2;
   core::log::Level logLevel = core::log::Level::Info;
+  core::log::Format logFormat = core::log::Format::Text;  // "text" or "json" (JSON lines)
 
   smtp::SessionSettings smtp;  // hostname is filled from `hostname`
   std::chrono::milliseconds idleTimeout{300'000};

@@ -180,15 +180,23 @@ void MilterConnection::logTransaction(const core::Decision& d, const core::Verdi
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                       std::chrono::steady_clock::now() - tx->started)
                       .count();
-  core::log::info(
-      "milter session=" + info.id + " tx=" + tx->id +
-      " queue_id=" + session_.macro("i").value_or("-") + " client=[" + info.clientAddressText() +
-      "]:" + std::to_string(info.clientPort) + " helo=" + info.helo + " from=<" +
-      tx->mailFrom.str() + "> to=" + (to.empty() ? "-" : to) + " size=" +
-      std::to_string(tx->message.size()) + " action=" + std::string(core::actionName(d.action)) +
-      " decided_by=" + d.decidedBy + " score=" + score +
-      " symbols=" + (v.symbols().empty() ? "-" : v.symbolList()) + " reply=\"" + reply +
-      "\" time=" + std::to_string(ms) + "ms" + (learned.empty() ? "" : " learned=" + learned));
+  std::vector<core::log::Field> fields = {
+      {"session", info.id},
+      {"tx", tx->id},
+      {"queue_id", session_.macro("i").value_or("-")},
+      {"client", "[" + info.clientAddressText() + "]:" + std::to_string(info.clientPort)},
+      {"helo", info.helo},
+      {"from", "<" + tx->mailFrom.str() + ">"},
+      {"to", to.empty() ? "-" : to},
+      {"size", std::to_string(tx->message.size())},
+      {"action", std::string(core::actionName(d.action))},
+      {"decided_by", d.decidedBy},
+      {"score", score},
+      {"symbols", v.symbols().empty() ? "-" : v.symbolList()},
+      {"reply", reply, true},
+      {"time", std::to_string(ms) + "ms", false, "elapsed"}};
+  if (!learned.empty()) fields.push_back({"learned", learned});
+  core::log::event(core::log::Level::Info, "transaction", fields, "milter");
 }
 
 }  // namespace portcullis::milter

@@ -650,14 +650,23 @@ void ProxySession::logTransaction(const core::Decision& d, const core::Verdict& 
                 .count();
   char score[32];
   std::snprintf(score, sizeof score, "%.2f", v.score());
-  core::log::info(
-      "session=" + info.id + " tx=" + tx->id + " client=[" + info.clientAddressText() +
-      "]:" + std::to_string(info.clientPort) + " helo=" + info.helo +
-      " tls=" + (info.tls.active ? info.tls.version : "no") + " from=<" + tx->mailFrom.str() +
-      "> to=" + addressList(*tx) + " size=" + std::to_string(tx->message.size()) + " action=" +
-      std::string(core::actionName(d.action)) + " decided_by=" + d.decidedBy + " score=" + score +
-      " symbols=" + (v.symbols().empty() ? "-" : v.symbolList()) + " reply=\"" + r.summary() +
-      "\" time=" + std::to_string(ms) + "ms" + (learned.empty() ? "" : " learned=" + learned));
+  std::vector<core::log::Field> fields = {
+      {"session", info.id},
+      {"tx", tx->id},
+      {"client", "[" + info.clientAddressText() + "]:" + std::to_string(info.clientPort)},
+      {"helo", info.helo},
+      {"tls", info.tls.active ? info.tls.version : "no"},
+      {"from", "<" + tx->mailFrom.str() + ">"},
+      {"to", addressList(*tx)},
+      {"size", std::to_string(tx->message.size())},
+      {"action", std::string(core::actionName(d.action))},
+      {"decided_by", d.decidedBy},
+      {"score", score},
+      {"symbols", v.symbols().empty() ? "-" : v.symbolList()},
+      {"reply", r.summary(), true},
+      {"time", std::to_string(ms) + "ms", false, "elapsed"}};
+  if (!learned.empty()) fields.push_back({"learned", learned});
+  core::log::event(core::log::Level::Info, "transaction", fields);
 }
 
 asio::awaitable<void> ProxySession::onStartTls() {

@@ -56,6 +56,7 @@ std::shared_ptr<const config::Snapshot> Server::current() {
 int Server::run() {
   const config::Config& c = *current()->config;
   core::log::setLevel(c.logLevel);
+  core::log::setFormat(c.logFormat);
   shared_.limiter.configure(localLimits(*current()));
   shared_.clientCache.setCapacity(c.firewall.cacheEntries);
   std::signal(SIGPIPE, SIG_IGN);
@@ -279,6 +280,8 @@ void Server::reload() {
         std::lock_guard lock(snapshotMutex_);
         snapshot_ = result.snapshot;
       }
+      core::log::setLevel(now.logLevel);
+      core::log::setFormat(now.logFormat);
       // The firewall's counters and caches outlive the reload; only their limits change.
       shared_.limiter.configure(localLimits(*result.snapshot));
       shared_.clientCache.setCapacity(now.firewall.cacheEntries);

@@ -214,3 +214,13 @@ TEST_CASE("store and reputation from config - store URLs and learning weights") 
   CHECK(ok.config->reputation.learnWeights.ham == 0.5);
   CHECK(ok.config->reputation.learnWeights.spam == 1);
 }
+
+TEST_CASE("log format from config") {
+  auto ok = config::load("", {{"log_format", "json"}});
+  REQUIRE(ok.config);
+  CHECK(ok.config->logFormat == core::log::Format::Json);
+  auto bad = config::load("", {{"log_format", "xml"}});
+  REQUIRE(bad.errors.size() == 1);
+  CHECK(bad.errors[0].str().find("log_format must be one of \"text\", \"json\"") !=
+        std::string::npos);
+}

@@ -1,10 +1,11 @@
-// Minimal JSON string escaping for the CLI's --json output.
+// Minimal JSON string escaping, for `scan --json` and JSON log lines. The input must be valid
+// UTF-8 (callers sanitise text that may not be).
 #pragma once
 #include <cstdio>
 #include <string>
 #include <string_view>
 
-namespace portcullis::cli {
+namespace portcullis::core {
 
 inline std::string jsonString(std::string_view s) {
   std::string out = "\"";
@@ -38,4 +39,4 @@ inline std::string jsonString(std::string_view s) {
   return out + "\"";
 }
 
-}  // namespace portcullis::cli
+}  // namespace portcullis::core
