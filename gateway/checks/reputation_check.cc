@@ -1,5 +1,6 @@
 #include "gateway/checks/reputation_check.h"
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
@@ -7,6 +8,7 @@
 #include <set>
 
 #include "gateway/core/log.h"
+#include "gateway/core/metrics.h"
 #include "gateway/core/text.h"
 
 namespace portcullis::checks {
@@ -23,6 +25,18 @@ std::string urlHost(const std::string& url) {
   if (!rest.empty() && rest.front() == '[') return "";  // IPv6 literal: the IP keys cover it
   rest = rest.substr(0, rest.find(':'));
   return core::lowerAscii(rest);
+}
+
+core::metrics::Histogram& storeLatency(const char* operation) {
+  return core::metrics::Registry::instance().histogram(
+      "portcullis_store_operation_duration_seconds", "Reputation store calls by operation",
+      {{"operation", operation}});
+}
+
+core::metrics::Counter& storeErrors(const char* operation) {
+  return core::metrics::Registry::instance().counter(
+      "portcullis_store_errors_total", "Reputation store calls that failed (checks went neutral)",
+      {{"operation", operation}});
 }
 
 bool isReputationSymbol(const std::string& name) {
@@ -96,8 +110,12 @@ std::string ReputationService::learn(const core::SessionInfo& s, const core::Tra
   if (weight <= 0) return "";
   post([store = store_, keys = std::move(keys), o = *outcome, weight, halfLife] {
     try {
+      const auto started = std::chrono::steady_clock::now();
       store->update(keys, reputation::Delta::of(o, weight), std::time(nullptr), halfLife);
+      storeLatency("update").observe(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     } catch (const std::exception& e) {
+      storeErrors("update").add();
       core::log::warn(std::string("reputation: learning failed: ") + e.what());
     }
   });
@@ -144,7 +162,10 @@ void ReputationCheck::run(const core::CheckContext& ctx, core::StageOutcome& out
     std::vector<core::Symbol> symbols;
     try {
       const int64_t now = std::time(nullptr);
+      const auto started = std::chrono::steady_clock::now();
       auto records = store->get(keys);
+      storeLatency("get").observe(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
       // One symbol per family (the strongest key of it), so a message is not counted twice
       // for its IP and its network saying the same.
       std::map<std::string, core::Symbol> best;
@@ -166,6 +187,7 @@ void ReputationCheck::run(const core::CheckContext& ctx, core::StageOutcome& out
       for (auto& [name, sym] : best) symbols.push_back(std::move(sym));
     } catch (const std::exception& e) {
       // A store that fails makes reputation neutral; mail keeps flowing.
+      storeErrors("get").add();
       core::log::warn(std::string("reputation: lookup failed, neutral: ") + e.what());
     }
     post([&out, done, symbols = std::move(symbols)]() mutable {

@@ -247,7 +247,7 @@ void interpret(Reader& r, const toml::table& root, Config& c) {
               {"listen",     "hostname", "downstream", "relay_domains", "workers", "log_level",
                "log_format", "smtp",     "relay",      "client_access", "mime",    "rules",
                "dns",        "auth",     "firewall",   "greylist",      "store",   "reputation",
-               "verdict",    "policy",   "milter"});
+               "verdict",    "policy",   "milter",     "admin"});
   if (const toml::node* n = root.get("store")) {
     r.str(root, "store", c.store);
     std::string why;
@@ -542,6 +542,20 @@ void interpret(Reader& r, const toml::table& root, Config& c) {
     r.duration(*t, "timeout", c.milter.timeout, 1, 3600, w);
   } else if (root.get("milter")) {
     r.error(root.get("milter"), "'milter' must be a table");
+  }
+  if (const toml::table* t = root["admin"].as_table()) {
+    r.checkKeys(*t, "admin.", {"listen"});
+    std::string spec;
+    r.str(*t, "listen", spec, "admin.");
+    if (!spec.empty()) {
+      std::string why;
+      if (auto a = parseListen(spec, &why))
+        c.adminListen = *a;
+      else
+        r.error(t->get("listen"), "admin.listen: " + why);
+    }
+  } else if (root.get("admin")) {
+    r.error(root.get("admin"), "'admin' must be a table");
   }
   // Something must listen: the SMTP proxy, the milter, or both.
   if (c.listen.empty() && c.milter.listen.empty())

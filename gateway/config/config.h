@@ -91,6 +91,9 @@ struct Config {
 
   // The milter front door ([milter]): the same checks for an MTA that calls us.
   MilterConfig milter;
+
+  // The admin listener ([admin] listen): /metrics, /healthz, /readyz. None: off.
+  std::optional<ListenAddress> adminListen;
 };
 
 struct Override {

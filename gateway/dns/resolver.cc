@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "gateway/core/log.h"
+#include "gateway/core/metrics.h"
 #include "gateway/core/thread_role.h"
 #include "gateway/net/asio.h"
 
@@ -138,8 +139,22 @@ class AresResolver final : public Resolver {
   }
 
   void lookup(const std::string& name, Type type, Callback cb) override {
+    // Every answer is timed and counted by status, cache hits included (labelled).
+    Callback observed = [cb = std::move(cb),
+                         started = std::chrono::steady_clock::now()](const Answer& a) {
+      auto& r = core::metrics::Registry::instance();
+      static auto& latency = r.histogram("portcullis_dns_lookup_duration_seconds",
+                                         "DNS lookups through the shared resolver");
+      latency.observe(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+      r.counter(
+           "portcullis_dns_lookups_total", "DNS lookups by result status",
+           {{"status", std::string(statusName(a.status))}, {"cached", a.cached ? "yes" : "no"}})
+          .add();
+      cb(a);
+    };
     // `this` is safe: the destructor joins the loop before anything it touches goes away.
-    asio::post(io_, [this, name, type, cb = std::move(cb)]() mutable {
+    asio::post(io_, [this, name, type, cb = std::move(observed)]() mutable {
       begin(name, type, std::move(cb));
     });
   }

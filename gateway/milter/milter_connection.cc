@@ -9,6 +9,7 @@
 #include "gateway/auth/auth_results.h"
 #include "gateway/core/headers.h"
 #include "gateway/core/log.h"
+#include "gateway/core/metrics.h"
 #include "gateway/proxy/stage_runner.h"
 
 namespace portcullis::milter {
@@ -197,6 +198,7 @@ void MilterConnection::logTransaction(const core::Decision& d, const core::Verdi
       {"time", std::to_string(ms) + "ms", false, "elapsed"}};
   if (!learned.empty()) fields.push_back({"learned", learned});
   core::log::event(core::log::Level::Info, "transaction", fields, "milter");
+  core::metrics::countTransaction("milter", d.action, v);
 }
 
 }  // namespace portcullis::milter

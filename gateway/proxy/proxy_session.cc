@@ -13,6 +13,7 @@
 #include "gateway/auth/auth_results.h"
 #include "gateway/core/headers.h"
 #include "gateway/core/log.h"
+#include "gateway/core/metrics.h"
 #include "gateway/core/text.h"
 #include "gateway/firewall/settings.h"
 #include "gateway/firewall/shared_state.h"
@@ -214,6 +215,11 @@ asio::awaitable<void> ProxySession::open() {
   accessAllowed_ = access && access->action == checks::AccessAction::Allow;
   const bool accessDenied = access && access->action != checks::AccessAction::Allow;
   auto refuse = [&](const std::string& symbol, const std::string& why, const std::string& text) {
+    core::metrics::Registry::instance()
+        .counter("portcullis_connections_refused_total",
+                 "Connections refused before the banner, by the test that refused them",
+                 {{"test", symbol}})
+        .add();
     core::log::info("session=" + info.id + " client=[" + info.clientAddressText() +
                     "] refused at connect by " + symbol + ": " + why);
     info.connectVerdict.add({symbol, fw.score(symbol), why, core::Stage::Connect});
@@ -629,6 +635,11 @@ asio::awaitable<void> ProxySession::onMessage() {
       for (const auto& h : core::verdictHeaders(verdict, d, policy.thresholds))
         prepend += core::formatHeader(h);
       r = co_await downstream_->data(*tx, prepend);
+      core::metrics::Registry::instance()
+          .counter("portcullis_downstream_replies_total",
+                   "Downstream replies to accepted messages' DATA, by class",
+                   {{"class", std::to_string(r.code / 100) + "xx"}})
+          .add();
       break;
     }
   }
@@ -667,6 +678,7 @@ void ProxySession::logTransaction(const core::Decision& d, const core::Verdict& 
       {"time", std::to_string(ms) + "ms", false, "elapsed"}};
   if (!learned.empty()) fields.push_back({"learned", learned});
   core::log::event(core::log::Level::Info, "transaction", fields);
+  core::metrics::countTransaction("smtp", d.action, v);
 }
 
 asio::awaitable<void> ProxySession::onStartTls() {

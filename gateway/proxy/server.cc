@@ -6,6 +6,7 @@
 #include <csignal>
 
 #include "gateway/core/log.h"
+#include "gateway/core/metrics.h"
 #include "gateway/core/thread_role.h"
 #include "gateway/milter/milter_connection.h"
 #include "gateway/net/tls_context.h"
@@ -39,6 +40,28 @@ Server::~Server() {
 }
 
 namespace {
+// Counts a connection and holds it in the active-sessions gauge while it lives.
+struct SessionGauge {
+  core::metrics::Gauge& active;
+  explicit SessionGauge(const char* door)
+      : active(core::metrics::Registry::instance().gauge(
+            "portcullis_sessions_active", "Open client (smtp) and MTA (milter) connections",
+            {{"door", door}})) {
+    core::metrics::Registry::instance()
+        .counter("portcullis_connections_total", "Accepted connections by front door",
+                 {{"door", door}})
+        .add();
+    active.add(1);
+  }
+  ~SessionGauge() { active.add(-1); }
+};
+
+core::metrics::Counter& reloads(const char* result) {
+  return core::metrics::Registry::instance().counter("portcullis_config_reloads_total",
+                                                     "Configuration reloads (SIGHUP) by result",
+                                                     {{"result", result}});
+}
+
 // With a shared store the rates are counted there, by every node; this process keeps the
 // concurrency limits and the global cap, which belong to its own connections.
 firewall::LimitSettings localLimits(const config::Snapshot& s) {
@@ -104,6 +127,11 @@ int Server::run() {
   }
   for (const auto& m : c.milter.listen)
     if (!listenMilter(m)) return 1;
+  if (c.adminListen && !admin_.listen(*c.adminListen)) return 1;
+  core::metrics::Registry::instance()
+      .gauge("portcullis_build_info", "Always 1; the version is a label",
+             {{"version", PORTCULLIS_VERSION_STRING}})
+      .set(1);
   if (c.listen.empty()) core::log::info("milter only: no SMTP listener");
   core::log::info("downstream " + c.downstream.str() +
                   ", relay_domains: " + std::to_string(c.relayDomains.size()) +
@@ -124,6 +152,7 @@ int Server::run() {
   for (auto& [acc, tcp] : milterAcceptors_)
     asio::co_spawn(main_, milterAcceptLoop(*acc, tcp), asio::detached);
   asio::co_spawn(main_, signalLoop(), asio::detached);
+  admin_.start();
   core::markEventLoopThread();  // the accept and signal loop
   main_.run();
   // The resolver refuses (and counts) any blocking lookup from an event-loop thread; zero here
@@ -154,6 +183,7 @@ asio::awaitable<void> Server::acceptLoop(asio::ip::tcp::acceptor& acceptor) {
     asio::co_spawn(
         worker,
         [this, s = std::move(generic), snapshot, &registry]() mutable -> asio::awaitable<void> {
+          SessionGauge counted("smtp");
           ProxySession session(std::move(s), snapshot, shared_);
           registry.insert(&session);
           struct Unregister {
@@ -232,6 +262,7 @@ asio::awaitable<void> Server::milterAcceptLoop(GenericAcceptor& acceptor, bool t
         worker,
         [s = std::move(sock), snapshot = current(),
          id = std::string(id)]() mutable -> asio::awaitable<void> {
+          SessionGauge counted("milter");
           milter::MilterConnection connection(std::move(s), snapshot, id);
           try {
             co_await connection.run();
@@ -269,6 +300,7 @@ void Server::reload() {
       if (!result.snapshot) {
         for (const auto& e : result.errors) core::log::error("reload: " + e.str());
         core::log::error("reload failed: keeping the running configuration");
+        reloads("failed").add();
         return;
       }
       for (const auto& w : result.warnings) core::log::warn(w);
@@ -286,6 +318,7 @@ void Server::reload() {
       shared_.limiter.configure(localLimits(*result.snapshot));
       shared_.clientCache.setCapacity(now.firewall.cacheEntries);
       core::log::info("reload complete");
+      reloads("ok").add();
     });
   });
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "gateway/config/snapshot.h"
+#include "gateway/proxy/admin_server.h"
 #include "gateway/proxy/proxy_session.h"
 #include "gateway/proxy/shared_state.h"
 
@@ -50,6 +51,7 @@ class Server {
   std::vector<std::string> milterSocketPaths_;  // removed at exit
   asio::signal_set signals_{main_, SIGTERM, SIGINT, SIGHUP};
   asio::thread_pool reloadPool_{1};
+  AdminServer admin_{main_, [this] { return !shared_.stopping; }};
   size_t nextWorker_ = 0;
 };
 

@@ -153,3 +153,30 @@ TEST_CASE("mime_structure: disguised executables and broken structure score") {
                     "base64\r\n\r\nJVBERi0xLjcK\r\n")
             .empty());
 }
+
+#include "gateway/core/metrics.h"
+
+TEST_CASE("metrics render in Prometheus's text format") {
+  auto& r = core::metrics::Registry::instance();
+  r.counter("portcullis_test_events_total", "Test events", {{"kind", "a\"b\\c\nd"}}).add(3);
+  r.gauge("portcullis_test_level", "A level").set(-2);
+  auto& h =
+      r.histogram("portcullis_test_duration_seconds", "Durations", {{"stage", "data"}}, {0.1, 1});
+  h.observe(0.05);
+  h.observe(0.5);
+  h.observe(5);
+  const std::string out = r.render();
+  CHECK(out.find("# HELP portcullis_test_events_total Test events\n"
+                 "# TYPE portcullis_test_events_total counter\n"
+                 "portcullis_test_events_total{kind=\"a\\\"b\\\\c\\nd\"} 3\n") !=
+        std::string::npos);
+  CHECK(out.find("# TYPE portcullis_test_level gauge\nportcullis_test_level -2\n") !=
+        std::string::npos);
+  CHECK(out.find("portcullis_test_duration_seconds_bucket{stage=\"data\",le=\"0.1\"} 1\n"
+                 "portcullis_test_duration_seconds_bucket{stage=\"data\",le=\"1\"} 2\n"
+                 "portcullis_test_duration_seconds_bucket{stage=\"data\",le=\"+Inf\"} 3\n"
+                 "portcullis_test_duration_seconds_sum{stage=\"data\"} 5.55\n"
+                 "portcullis_test_duration_seconds_count{stage=\"data\"} 3\n") !=
+        std::string::npos);
+  CHECK_THROWS(r.gauge("portcullis_test_events_total", "wrong type"));
+}

@@ -1,0 +1,38 @@
+// The admin listener ([admin] listen, loopback in the shipped config): a minimal HTTP/1.1
+// server on the main loop for
+//   GET /metrics   the Prometheus text format (core::metrics)
+//   GET /healthz   200 while the process serves requests at all
+//   GET /readyz    200 while it accepts mail, 503 once shutting down
+// One request per connection, bounded in size and time; anything else gets 404 or 405.
+#pragma once
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "gateway/config/config.h"
+#include "gateway/net/asio.h"
+
+namespace portcullis::proxy {
+
+class AdminServer {
+ public:
+  AdminServer(asio::io_context& ctx, std::function<bool()> ready);
+  // Binds; false (logged) when it cannot.
+  bool listen(const config::ListenAddress& address);
+  void start();
+  void stop();
+
+  // The response to one request head ("GET /metrics HTTP/1.1\r\n..."), whole: status line,
+  // headers and body. Separate from the socket, for tests.
+  static std::string respond(std::string_view requestHead, bool ready);
+
+ private:
+  asio::awaitable<void> acceptLoop();
+  asio::awaitable<void> serve(asio::ip::tcp::socket socket);
+
+  asio::io_context& ctx_;
+  std::function<bool()> ready_;
+  std::unique_ptr<asio::ip::tcp::acceptor> acceptor_;
+};
+
+}  // namespace portcullis::proxy
