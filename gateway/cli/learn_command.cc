@@ -8,6 +8,7 @@
 
 #include "gateway/auth/auth_results.h"
 #include "gateway/checks/reputation_check.h"
+#include "gateway/cli/config_args.h"
 #include "gateway/cli/scan.h"
 #include "gateway/config/config.h"
 #include "gateway/core/text.h"
@@ -75,25 +76,15 @@ void readAuthResults(const auth::ParsedAuthResults& ar, core::Transaction& tx,
 }  // namespace
 
 int learnCommand(const std::vector<std::string>& args) {
-  std::string configPath;
-  std::vector<config::Override> overrides;
+  ConfigArgs cfg;
   std::vector<std::string> files;
   std::optional<reputation::Outcome> outcome;
   for (size_t i = 0; i < args.size(); ++i) {
+    const auto taken = takeConfigArg(args, i, cfg, "portcullis learn");
+    if (taken == ArgTaken::Error) return 2;
+    if (taken == ArgTaken::Yes) continue;
     const std::string& a = args[i];
-    if (a == "--config" || a == "-c" || a == "-o") {
-      if (i + 1 >= args.size())
-        return std::cerr << "portcullis learn: " << a << " needs a value\n", 2;
-      const std::string& v = args[++i];
-      if (a == "-o") {
-        std::string why;
-        auto o = config::parseOverride(v, &why);
-        if (!o) return std::cerr << "portcullis learn: " << why << "\n", 2;
-        overrides.push_back(*o);
-      } else {
-        configPath = v;
-      }
-    } else if (a == "--spam" || a == "--ham") {
+    if (a == "--spam" || a == "--ham") {
       auto o = a == "--spam" ? reputation::Outcome::Spam : reputation::Outcome::Ham;
       if (outcome && *outcome != o)
         return std::cerr << "portcullis learn: --spam and --ham exclude each other\n", 2;
@@ -106,7 +97,7 @@ int learnCommand(const std::vector<std::string>& args) {
   }
   if (!outcome || files.empty()) return std::cerr << kUsage, 2;
 
-  auto loaded = config::load(configPath, overrides);
+  auto loaded = config::load(cfg.path, cfg.overrides);
   if (!loaded.config) {
     for (const auto& e : loaded.errors) std::cerr << e.str() << "\n";
     return 1;

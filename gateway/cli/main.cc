@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "gateway/cli/config_args.h"
 #include "gateway/cli/learn_command.h"
 #include "gateway/cli/reputation_command.h"
 #include "gateway/cli/rules_command.h"
@@ -35,28 +36,17 @@ const char* kUsage =
     "       portcullis learn [--config FILE] [-o key=value]... --spam|--ham FILE...\n"
     "       portcullis version\n";
 
-struct Common {
-  std::string configPath;
-  std::vector<config::Override> overrides;
-};
+using Common = cli::ConfigArgs;
 
 // Parses --config/-c and -o; returns false (after printing why) on a bad argument.
 bool parseCommon(const std::vector<std::string>& args, Common& c, bool positionalConfig) {
   for (size_t i = 0; i < args.size(); ++i) {
+    const auto t = cli::takeConfigArg(args, i, c, "portcullis");
+    if (t == cli::ArgTaken::Error) return false;
+    if (t == cli::ArgTaken::Yes) continue;
     const std::string& a = args[i];
-    if ((a == "--config" || a == "-c" || a == "-o") && i + 1 >= args.size()) {
-      std::cerr << "portcullis: " << a << " needs a value\n";
-      return false;
-    }
-    if (a == "--config" || a == "-c") {
-      c.configPath = args[++i];
-    } else if (a == "-o") {
-      std::string why;
-      auto o = config::parseOverride(args[++i], &why);
-      if (!o) return std::cerr << "portcullis: " << why << "\n", false;
-      c.overrides.push_back(*o);
-    } else if (positionalConfig && c.configPath.empty() && !a.starts_with("-")) {
-      c.configPath = a;
+    if (positionalConfig && c.path.empty() && !a.starts_with("-")) {
+      c.path = a;
     } else {
       std::cerr << "portcullis: unexpected argument '" << a << "'\n" << kUsage;
       return false;
@@ -68,7 +58,7 @@ bool parseCommon(const std::vector<std::string>& args, Common& c, bool positiona
 int runCommand(const std::vector<std::string>& args) {
   Common c;
   if (!parseCommon(args, c, false)) return 2;
-  auto result = config::loadSnapshot(c.configPath, c.overrides);
+  auto result = config::loadSnapshot(c.path, c.overrides);
   if (!result.snapshot) {
     for (const auto& e : result.errors) core::log::error(e.str());
     return 1;
@@ -77,23 +67,23 @@ int runCommand(const std::vector<std::string>& args) {
   core::log::setFormat(result.snapshot->config->logFormat);
   for (const auto& w : result.warnings) core::log::warn(w);
   core::log::info(std::string("portcullis ") + PORTCULLIS_VERSION + " starting with " +
-                  (c.configPath.empty() ? std::string("built-in defaults") : c.configPath));
-  proxy::Server server(c.configPath, c.overrides, result.snapshot);
+                  (c.path.empty() ? std::string("built-in defaults") : c.path));
+  proxy::Server server(c.path, c.overrides, result.snapshot);
   return server.run();
 }
 
 int checkConfigCommand(const std::vector<std::string>& args) {
   Common c;
   if (!parseCommon(args, c, true)) return 2;
-  if (c.configPath.empty()) {
+  if (c.path.empty()) {
     std::cerr << kUsage;
     return 2;
   }
-  auto result = config::loadSnapshot(c.configPath, c.overrides);
+  auto result = config::loadSnapshot(c.path, c.overrides);
   for (const auto& e : result.errors) std::cerr << e.str() << "\n";
-  for (const auto& w : result.warnings) std::cerr << c.configPath << ": warning: " << w << "\n";
+  for (const auto& w : result.warnings) std::cerr << c.path << ": warning: " << w << "\n";
   if (!result.snapshot) return 1;
-  std::cout << c.configPath << ": OK\n";
+  std::cout << c.path << ": OK\n";
   return 0;
 }
 

@@ -4,6 +4,7 @@
 #include <ctime>
 #include <iostream>
 
+#include "gateway/cli/config_args.h"
 #include "gateway/config/config.h"
 #include "reputation/score.h"
 #include "reputation/store.h"
@@ -32,26 +33,17 @@ std::string isoTime(int64_t t) {
 }  // namespace
 
 int reputationCommand(const std::vector<std::string>& args) {
-  std::string configPath;
-  std::vector<config::Override> overrides;
+  ConfigArgs cfg;
   std::vector<std::string> rest;
   for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "--config" || a == "-c" || a == "-o") {
-      if (i + 1 >= args.size())
-        return std::cerr << "portcullis reputation: " << a << " needs a value\n", 2;
-      const std::string& v = args[++i];
-      if (a == "-o") {
-        std::string why;
-        auto o = config::parseOverride(v, &why);
-        if (!o) return std::cerr << "portcullis reputation: " << why << "\n", 2;
-        overrides.push_back(*o);
-      } else {
-        configPath = v;
-      }
-      continue;
+    switch (takeConfigArg(args, i, cfg, "portcullis reputation")) {
+      case ArgTaken::Error:
+        return 2;
+      case ArgTaken::Yes:
+        continue;
+      case ArgTaken::No:
+        rest.push_back(args[i]);
     }
-    rest.push_back(a);
   }
   const bool show = !rest.empty() && rest[0] == "show" && rest.size() >= 2;
   const bool set = !rest.empty() && rest[0] == "set" && rest.size() == 3;
@@ -70,7 +62,7 @@ int reputationCommand(const std::vector<std::string>& args) {
                      << "' is not allow, deny, neutral or none\n",
            2;
 
-  auto loaded = config::load(configPath, overrides);
+  auto loaded = config::load(cfg.path, cfg.overrides);
   if (!loaded.config) {
     for (const auto& e : loaded.errors) std::cerr << e.str() << "\n";
     return 1;

@@ -200,32 +200,30 @@ std::string encodeReplyCode(int code, std::string_view enhanced, std::string_vie
   return encodePacket(SMFIR_REPLYCODE, out);
 }
 
-std::string encodeAddHeader(std::string_view name, std::string_view value) {
-  std::string data(name);
+namespace {
+// Header modifications: [index(4)] name NUL value NUL.
+std::string headerPacket(char command, std::optional<uint32_t> index, std::string_view name,
+                         std::string_view value) {
+  std::string data;
+  if (index) put32(data, *index);
+  data.append(name);
   data += '\0';
   data.append(value);
   data += '\0';
-  return encodePacket(SMFIR_ADDHEADER, data);
+  return encodePacket(command, data);
+}
+}  // namespace
+
+std::string encodeAddHeader(std::string_view name, std::string_view value) {
+  return headerPacket(SMFIR_ADDHEADER, std::nullopt, name, value);
 }
 
 std::string encodeInsertHeader(uint32_t index, std::string_view name, std::string_view value) {
-  std::string data;
-  put32(data, index);
-  data.append(name);
-  data += '\0';
-  data.append(value);
-  data += '\0';
-  return encodePacket(SMFIR_INSHEADER, data);
+  return headerPacket(SMFIR_INSHEADER, index, name, value);
 }
 
 std::string encodeChangeHeader(uint32_t index, std::string_view name, std::string_view value) {
-  std::string data;
-  put32(data, index);
-  data.append(name);
-  data += '\0';
-  data.append(value);
-  data += '\0';
-  return encodePacket(SMFIR_CHGHEADER, data);
+  return headerPacket(SMFIR_CHGHEADER, index, name, value);
 }
 
 std::string encodeQuarantine(std::string_view reason) {
