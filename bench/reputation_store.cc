@@ -8,11 +8,6 @@
 // Redis: a redis-server started on a free loopback port for the run (or --redis URL).
 //
 // usage: bench/reputation_store [--keys 1000000] [--rounds 3] [--dir /tmp/x] [--redis URL]
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -21,12 +16,14 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "reputation/redis_store.h"
 #include "reputation/store.h"
+#include "tests/tools/redis_server.h"
 
 using namespace portcullis::reputation;
 using Clock = std::chrono::steady_clock;
@@ -61,52 +58,6 @@ struct Figures {
   double updates = 0;      // keys updated per second
   double lookups = 0;      // keys looked up per second
   double connections = 0;  // firewall admissions (2 rate counts + 1 read) per second
-};
-
-// A redis-server for the run, on a free loopback port, without persistence.
-struct RedisServer {
-  pid_t pid = 0;
-  int port = 0;
-  bool start() {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    close(fd);
-    port = ntohs(a.sin_port);
-    std::fflush(stdout);  // or the child's freopen writes out what is buffered a second time
-    pid = fork();
-    if (pid == 0) {
-      const std::string p = std::to_string(port);
-      if (!std::freopen("/dev/null", "w", stdout)) _exit(126);
-      execlp("redis-server", "redis-server", "--port", p.c_str(), "--bind", "127.0.0.1", "--save",
-             "", "--appendonly", "no", "--loglevel", "warning", nullptr);
-      _exit(127);
-    }
-    std::string why;
-    for (int i = 0; i < 100; ++i) {
-      RedisStore probe(*parseRedisUrl(url(), &why));
-      try {
-        probe.ping();
-        return true;
-      } catch (const StoreError&) {
-        usleep(50'000);
-      }
-    }
-    return false;
-  }
-  std::string url() const {
-    return "redis://127.0.0.1:" + std::to_string(port) + "?timeout_ms=5000";
-  }
-  ~RedisServer() {
-    if (pid > 0) {
-      kill(pid, SIGKILL);
-      waitpid(pid, nullptr, 0);
-    }
-  }
 };
 
 Figures run(Store& store, long keys, int rounds, std::mt19937& rng) {
@@ -183,10 +134,14 @@ int main(int argc, char** argv) {
   lmdb.reset();
   std::filesystem::remove_all(dir);
 
-  RedisServer server;
+  std::unique_ptr<portcullis::testing::RedisServer> server;
   if (redisUrl.empty()) {
-    if (!server.start()) return std::fprintf(stderr, "redis-server did not start\n"), 1;
-    redisUrl = server.url();
+    try {
+      server = std::make_unique<portcullis::testing::RedisServer>();
+    } catch (const std::exception& e) {
+      return std::fprintf(stderr, "%s\n", e.what()), 1;
+    }
+    redisUrl = server->url("?timeout_ms=5000");
   }
   auto redis = openStore(redisUrl, &error);
   if (!redis) return std::fprintf(stderr, "%s\n", error.c_str()), 1;

@@ -71,7 +71,9 @@ std::string fmt(double d) {
 
 // A connection-level failure (the context is unusable afterwards) rather than an error reply.
 struct ConnectionLost : StoreError {
-  using StoreError::StoreError;
+  explicit ConnectionLost(const std::string& what, bool timedOut = false)
+      : StoreError(what), timedOut(timedOut) {}
+  bool timedOut;  // no answer in time, rather than a broken connection
 };
 
 }  // namespace
@@ -186,8 +188,8 @@ class RedisStore::Pipeline {
     std::string what = timedOut ? "no answer within " + std::to_string(address_.timeoutMs) + " ms"
                                 : std::string(c_->errstr[0] ? c_->errstr : "connection lost");
     if (c_->err == 0) c_->err = REDIS_ERR_IO;  // never reuse a context in an unknown state
-    throw ConnectionLost("redis://" + address_.host + ":" + std::to_string(address_.port) + ": " +
-                         what);
+    throw ConnectionLost(
+        "redis://" + address_.host + ":" + std::to_string(address_.port) + ": " + what, timedOut);
   }
   void drain() {
     while (pending_ > 0) {
@@ -254,40 +256,22 @@ auto RedisStore::withConnection(F&& work) -> decltype(work(std::declval<Pipeline
     const bool pooled = c != nullptr;
     try {
       if (!c) c = connect();
+      // Back to the pool on the way out, whatever `work` did, unless the connection broke
+      // (ConnectionLost always leaves the context's error set).
+      struct Release {
+        RedisStore& store;
+        Context& c;
+        ~Release() {
+          std::lock_guard lock(store.mutex_);
+          if (c && c->err == 0 && store.idle_.size() < 64) store.idle_.push_back(std::move(c));
+        }
+      } release{*this, c};
       Pipeline p(c.get(), address_);
-      auto finish = [&] {
-        std::lock_guard lock(mutex_);
-        if (c->err == 0 && idle_.size() < 64) idle_.push_back(std::move(c));
-      };
-      if constexpr (std::is_void_v<decltype(work(p))>) {
-        try {
-          work(p);
-        } catch (const ConnectionLost&) {
-          throw;
-        } catch (...) {
-          finish();
-          throw;
-        }
-        finish();
-        return;
-      } else {
-        decltype(work(p)) result;
-        try {
-          result = work(p);
-        } catch (const ConnectionLost&) {
-          throw;
-        } catch (...) {
-          finish();
-          throw;
-        }
-        finish();
-        return result;
-      }
+      return work(p);
     } catch (const ConnectionLost& e) {
       // A pooled connection may have died while idle (Redis restarted): one retry on a fresh
       // connection. A fresh one failing means Redis is down or slow: fail fast for a while.
-      const bool timedOut = std::strstr(e.what(), "no answer within") != nullptr;
-      if (pooled && !timedOut && attempt == 0) {
+      if (pooled && !e.timedOut && attempt == 0) {
         std::lock_guard lock(mutex_);
         idle_.clear();  // its siblings are as dead
         continue;

@@ -1,10 +1,7 @@
 // The reputation library: keys and their poisoning rules, decaying counters, scores with
 // confidence, and one store suite run against every backend.
-#include <arpa/inet.h>
 #include <hiredis/hiredis.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,8 +17,10 @@
 #include "reputation/redis_store.h"
 #include "reputation/score.h"
 #include "reputation/store.h"
+#include "tests/tools/redis_server.h"
 
 using namespace portcullis::reputation;
+using portcullis::testing::RedisServer;
 
 namespace {
 Key key(const char* text) {
@@ -203,63 +202,6 @@ void storeSuite(Store& store) {
   CHECK(store.getValue("fw:192.0.2.1", 1000) == std::optional<std::string>("pass"));
 }
 
-// A real redis-server on a free loopback port, without persistence; stopped with the test.
-class RedisServer {
- public:
-  RedisServer() : port_(freePort()) { start(); }
-  ~RedisServer() { stop(); }
-  int port() const { return port_; }
-  std::string url(const std::string& options = "") const {
-    return "redis://127.0.0.1:" + std::to_string(port_) + options;
-  }
-  void start() {
-    pid_ = fork();
-    if (pid_ == 0) {
-      const std::string port = std::to_string(port_);
-      if (!std::freopen("/dev/null", "w", stdout)) _exit(126);  // its start-up banner
-      execlp("redis-server", "redis-server", "--port", port.c_str(), "--bind", "127.0.0.1",
-             "--save", "", "--appendonly", "no", "--loglevel", "warning", nullptr);
-      _exit(127);
-    }
-    for (int i = 0; i < 200; ++i) {  // up to 10 s
-      RedisStore probe(*parseRedisUrl(url(), &why_));
-      try {
-        probe.ping();
-        return;
-      } catch (const StoreError&) {
-        int status = 0;
-        if (waitpid(pid_, &status, WNOHANG) == pid_) FAIL("redis-server did not start");
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      }
-    }
-    FAIL("redis-server did not answer PING within 10 s");
-  }
-  void stop() {
-    if (pid_ <= 0) return;
-    kill(pid_, SIGCONT);
-    kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
-    pid_ = 0;
-  }
-  void pause() { kill(pid_, SIGSTOP); }
-  void resume() { kill(pid_, SIGCONT); }
-
- private:
-  static int freePort() {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    close(fd);
-    return ntohs(a.sin_port);
-  }
-  int port_;
-  pid_t pid_ = 0;
-  std::string why_;
-};
 }  // namespace
 
 TEST_CASE("reputation store suite: memory") {
