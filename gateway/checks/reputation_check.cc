@@ -27,16 +27,27 @@ std::string urlHost(const std::string& url) {
   return core::lowerAscii(rest);
 }
 
-core::metrics::Histogram& storeLatency(const char* operation) {
-  return core::metrics::Registry::instance().histogram(
-      "portcullis_store_operation_duration_seconds", "Reputation store calls by operation",
-      {{"operation", operation}});
+// Looked up once per operation: these are on every message's path.
+core::metrics::Histogram& storeLatency(std::string_view operation) {
+  auto make = [](const char* op) -> core::metrics::Histogram& {
+    return core::metrics::Registry::instance().histogram(
+        "portcullis_store_operation_duration_seconds", "Reputation store calls by operation",
+        {{"operation", op}});
+  };
+  static auto& get = make("get");
+  static auto& update = make("update");
+  return operation == "get" ? get : update;
 }
 
-core::metrics::Counter& storeErrors(const char* operation) {
-  return core::metrics::Registry::instance().counter(
-      "portcullis_store_errors_total", "Reputation store calls that failed (checks went neutral)",
-      {{"operation", operation}});
+core::metrics::Counter& storeErrors(std::string_view operation) {
+  auto make = [](const char* op) -> core::metrics::Counter& {
+    return core::metrics::Registry::instance().counter(
+        "portcullis_store_errors_total", "Reputation store calls that failed (checks went neutral)",
+        {{"operation", op}});
+  };
+  static auto& get = make("get");
+  static auto& update = make("update");
+  return operation == "get" ? get : update;
 }
 
 bool isReputationSymbol(const std::string& name) {

@@ -141,9 +141,7 @@ int learnCommand(const std::vector<std::string>& args) {
         }
       }
       if (envelope.empty() && mime::iequals(h.name, "Return-Path")) {
-        std::string_view v = h.value;
-        if (auto r = smtp::parsePath(v, true); std::holds_alternative<core::Address>(r))
-          tx.mailFrom = std::get<core::Address>(r);
+        if (auto a = smtp::parseAddressText(h.value, true)) tx.mailFrom = *a;
       }
     }
     if (!traced) {

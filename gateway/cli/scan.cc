@@ -61,18 +61,6 @@ int statusFor(core::Action a) {
   }
 }
 
-std::optional<core::Address> parseAddress(const std::string& text, bool allowNull,
-                                          std::string* why) {
-  const std::string bracketed = text.starts_with("<") ? text : "<" + text + ">";
-  std::string_view v = bracketed;
-  auto r = smtp::parsePath(v, allowNull);
-  if (auto* err = std::get_if<core::Reply>(&r)) {
-    *why = err->text;
-    return std::nullopt;
-  }
-  return std::get<core::Address>(r);
-}
-
 void printReport(const std::string& file, const core::Decision& d, const core::Verdict& v,
                  const std::vector<core::HeaderField>& headers,
                  const std::vector<std::string>& notes, bool json) {
@@ -160,13 +148,13 @@ int scanCommand(const std::vector<std::string>& args) {
     } else if (a == "--mail-from") {
       auto v = value("--mail-from");
       if (!v) return 4;
-      auto addr = parseAddress(*v, true, &why);
+      auto addr = smtp::parseAddressText(*v, true, &why);
       if (!addr) return std::cerr << "portcullis scan: bad --mail-from: " << why << "\n", 4;
       o.mailFrom = *addr;
     } else if (a == "--rcpt") {
       auto v = value("--rcpt");
       if (!v) return 4;
-      auto addr = parseAddress(*v, false, &why);
+      auto addr = smtp::parseAddressText(*v, false, &why);
       if (!addr) return std::cerr << "portcullis scan: bad --rcpt: " << why << "\n", 4;
       o.rcpts.push_back(*addr);
     } else if (a.starts_with("-") && a != "-") {

@@ -29,20 +29,6 @@ std::string refusal(const core::Reply& r, bool permanent) {
   return encodePacket(permanent ? SMFIR_REJECT : SMFIR_TEMPFAIL);
 }
 
-std::string stripBrackets(std::string s) {
-  if (s.size() >= 2 && s.front() == '<' && s.back() == '>') s = s.substr(1, s.size() - 2);
-  return s;
-}
-
-std::optional<core::Address> parseEnvelope(const std::string& text, bool allowNull) {
-  // Postfix sends the address in angle brackets; Sendmail too. Accept both forms.
-  std::string bracketed = "<" + stripBrackets(text) + ">";
-  std::string_view v = bracketed;
-  auto r = smtp::parsePath(v, allowNull);
-  if (auto* a = std::get_if<core::Address>(&r)) return *a;
-  return std::nullopt;
-}
-
 }  // namespace
 
 MilterSession::MilterSession(std::string id, MilterSettings settings)
@@ -166,7 +152,7 @@ MilterSession::Step MilterSession::handle(Command command) {
         } else if constexpr (std::is_same_v<T, Envelope>) {
           if (c.mail) {
             newTransaction();
-            auto a = parseEnvelope(c.address, true);
+            auto a = smtp::parseAddressText(c.address, true);
             if (!a) return reply(encodeReplyCode(553, "5.1.7", "Malformed sender address"), 0);
             tx_->mailFrom = *a;
             for (const auto& p : c.params) {
@@ -183,7 +169,7 @@ MilterSession::Step MilterSession::handle(Command command) {
             return stage(core::Stage::Mail);
           }
           if (!tx_) newTransaction();  // RCPT without MAIL (SMFIP_NOMAIL negotiated elsewhere)
-          auto a = parseEnvelope(c.address, false);
+          auto a = smtp::parseAddressText(c.address, false);
           if (!a) return reply(encodeReplyCode(553, "5.1.3", "Malformed recipient address"), 0);
           tx_->recipients.push_back({*a, {}});
           rcptPending_ = true;

@@ -1,18 +1,33 @@
 #include "gateway/proxy/stage_runner.h"
 
+#include <array>
 #include <chrono>
 
 #include "gateway/core/metrics.h"
 
 namespace portcullis::proxy {
 
+namespace {
+// One histogram per stage, looked up once: runStage is on every message's path.
+core::metrics::Histogram& stageLatency(core::Stage stage) {
+  constexpr size_t kStages = static_cast<size_t>(core::Stage::Verdict) + 1;  // the last stage
+  static const auto all = [] {
+    std::array<core::metrics::Histogram*, kStages> h{};
+    for (size_t i = 0; i < kStages; ++i)
+      h[i] = &core::metrics::Registry::instance().histogram(
+          "portcullis_stage_duration_seconds",
+          "Time the checks of one pipeline stage took, DNS and store waits included",
+          {{"stage", std::string(core::stageName(static_cast<core::Stage>(i)))}});
+    return h;
+  }();
+  return *all[static_cast<size_t>(stage)];
+}
+}  // namespace
+
 asio::awaitable<core::StageOutcome> runStage(const core::Pipeline& pipeline, core::Stage stage,
                                              const core::CheckContext& ctx) {
   auto ex = co_await asio::this_coro::executor;
-  auto& latency = core::metrics::Registry::instance().histogram(
-      "portcullis_stage_duration_seconds",
-      "Time the checks of one pipeline stage took, DNS and store waits included",
-      {{"stage", std::string(core::stageName(stage))}});
+  auto& latency = stageLatency(stage);
   const auto started = std::chrono::steady_clock::now();
   co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(core::StageOutcome)>(
       [&](auto handler) {

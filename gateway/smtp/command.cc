@@ -28,18 +28,20 @@ bool iequalsPrefix(std::string_view s, std::string_view prefix) {
 
 Verb verbOf(const std::string& v) {
   static const std::pair<const char*, Verb> table[] = {
-      {"HELO", Verb::Helo}, {"EHLO", Verb::Ehlo},         {"MAIL", Verb::Mail},
-      {"RCPT", Verb::Rcpt}, {"DATA", Verb::Data},         {"RSET", Verb::Rset},
-      {"NOOP", Verb::Noop}, {"QUIT", Verb::Quit},         {"VRFY", Verb::Vrfy},
-      {"EXPN", Verb::Expn}, {"HELP", Verb::Help},         {"STARTTLS", Verb::StartTls},
-      {"BDAT", Verb::Bdat}, {"AUTH", Verb::Auth},         {"ETRN", Verb::Etrn},
+      {"HELO", Verb::Helo}, {"EHLO", Verb::Ehlo}, {"MAIL", Verb::Mail},
+      {"RCPT", Verb::Rcpt}, {"DATA", Verb::Data}, {"RSET", Verb::Rset},
+      {"NOOP", Verb::Noop}, {"QUIT", Verb::Quit}, {"VRFY", Verb::Vrfy},
+      {"EXPN", Verb::Expn}, {"HELP", Verb::Help}, {"STARTTLS", Verb::StartTls},
+      {"BDAT", Verb::Bdat}, {"AUTH", Verb::Auth}, {"ETRN", Verb::Etrn},
   };
   for (const auto& [name, verb] : table)
     if (v == name) return verb;
   return Verb::Unknown;
 }
 
-bool isLetDig(unsigned char c) { return std::isalnum(c) || c >= 0x80; }
+bool isLetDig(unsigned char c) {
+  return std::isalnum(c) || c >= 0x80;
+}
 
 // Domain: dot-separated labels of letters, digits and hyphens (UTF-8 admitted here; the session
 // refuses it without SMTPUTF8), or an address literal.
@@ -72,12 +74,28 @@ bool validDomain(std::string_view d) {
   return prev != '-';  // a trailing dot is tolerated (prev == '.')
 }
 
-Reply syntax(std::string why) { return makeReply(501, "5.1.7", std::move(why)); }
+Reply syntax(std::string why) {
+  return makeReply(501, "5.1.7", std::move(why));
+}
 
 }  // namespace
 
+std::optional<core::Address> parseAddressText(std::string_view text, bool allowNull,
+                                              std::string* why) {
+  const std::string bracketed =
+      text.starts_with("<") ? std::string(text) : "<" + std::string(text) + ">";
+  std::string_view v = bracketed;
+  auto r = parsePath(v, allowNull);
+  if (auto* err = std::get_if<core::Reply>(&r)) {
+    if (why) *why = err->text;
+    return std::nullopt;
+  }
+  return std::get<core::Address>(r);
+}
+
 bool containsNonAscii(std::string_view s) {
-  return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+  return std::any_of(s.begin(), s.end(),
+                     [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
 }
 
 std::variant<core::Address, core::Reply> parsePath(std::string_view& text, bool allowNull) {
@@ -103,8 +121,8 @@ std::variant<core::Address, core::Reply> parsePath(std::string_view& text, bool 
     while (pos < route.size()) {
       if (route[pos] != '@') return syntax("Bad address syntax: malformed source route");
       auto comma = route.find(',', pos);
-      auto dom = route.substr(pos + 1, comma == std::string_view::npos ? std::string_view::npos
-                                                                       : comma - pos - 1);
+      auto dom = route.substr(
+          pos + 1, comma == std::string_view::npos ? std::string_view::npos : comma - pos - 1);
       if (!validDomain(dom)) return syntax("Bad address syntax: malformed source route");
       if (comma == std::string_view::npos) break;
       pos = comma + 1;
@@ -148,7 +166,8 @@ std::variant<core::Address, core::Reply> parsePath(std::string_view& text, bool 
     }
     addr.local.push_back(c);
   }
-  if (addr.local.empty() && !addr.quotedLocal) return syntax("Bad address syntax: empty local part");
+  if (addr.local.empty() && !addr.quotedLocal)
+    return syntax("Bad address syntax: empty local part");
   if (!text.empty() && text.front() == '@') {
     text.remove_prefix(1);
     size_t end = 0;
@@ -188,8 +207,9 @@ ParseResult parseCommand(std::string_view line) {
   while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
   const std::string_view keyword = cmd.verb == Verb::Mail ? "FROM:" : "TO:";
   if (!iequalsPrefix(rest, keyword))
-    return makeReply(501, "5.5.4",
-                     cmd.verb == Verb::Mail ? "Syntax: MAIL FROM:<address>" : "Syntax: RCPT TO:<address>");
+    return makeReply(
+        501, "5.5.4",
+        cmd.verb == Verb::Mail ? "Syntax: MAIL FROM:<address>" : "Syntax: RCPT TO:<address>");
   rest.remove_prefix(keyword.size());
   auto path = parsePath(rest, cmd.verb == Verb::Mail);
   if (auto* err = std::get_if<Reply>(&path)) return *err;
@@ -206,9 +226,8 @@ ParseResult parseCommand(std::string_view line) {
     std::string key = upper(param.substr(0, eq));
     std::string value = eq == std::string_view::npos ? "" : std::string(param.substr(eq + 1));
     bool keyOk = !key.empty() && std::isalnum(static_cast<unsigned char>(key[0])) &&
-                 std::all_of(key.begin(), key.end(), [](unsigned char c) {
-                   return std::isalnum(c) || c == '-';
-                 });
+                 std::all_of(key.begin(), key.end(),
+                             [](unsigned char c) { return std::isalnum(c) || c == '-'; });
     if (!keyOk || (eq != std::string_view::npos && value.empty()))
       return makeReply(501, "5.5.4", "Bad parameter syntax: " + std::string(param));
     cmd.params.emplace_back(std::move(key), std::move(value));

@@ -1,5 +1,6 @@
 // Parsing one SMTP command line (without its CRLF) into a Command, or a syntax-error reply.
 #pragma once
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -12,7 +13,21 @@
 namespace portcullis::smtp {
 
 enum class Verb {
-  Helo, Ehlo, Mail, Rcpt, Data, Rset, Noop, Quit, Vrfy, Expn, Help, StartTls, Bdat, Auth, Etrn,
+  Helo,
+  Ehlo,
+  Mail,
+  Rcpt,
+  Data,
+  Rset,
+  Noop,
+  Quit,
+  Vrfy,
+  Expn,
+  Help,
+  StartTls,
+  Bdat,
+  Auth,
+  Etrn,
   Unknown
 };
 
@@ -32,6 +47,12 @@ ParseResult parseCommand(std::string_view line);
 // Parses an RFC 5321 path "<...>" (brackets optional, as many real clients omit them) at the
 // start of `text`; on success `text` is left at what follows. `allowNull` admits "<>".
 std::variant<core::Address, core::Reply> parsePath(std::string_view& text, bool allowNull);
+
+// A whole address given outside a command (a CLI option, a milter argument, a Return-Path
+// field): with or without its angle brackets, "" or "<>" for the null path when `allowNull`.
+// nullopt with `why` set when it is not an address.
+std::optional<core::Address> parseAddressText(std::string_view text, bool allowNull,
+                                              std::string* why = nullptr);
 
 bool containsNonAscii(std::string_view s);
 
