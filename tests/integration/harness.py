@@ -15,6 +15,10 @@ import time
 import unittest
 
 BIN = os.environ.get("PORTCULLIS_BIN", "build/gateway/portcullis")
+# The rules Portcullis ships, and a compiled-database cache shared by the tests that load them.
+SHIPPED_RULES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "rules", "shipped")
+RULES_CACHE = os.environ.get("PORTCULLIS_RULES_CACHE") or os.path.join(os.path.dirname(BIN), "rules-cache")
+GTUBE = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X"
 SHARED = os.environ.get("PORTCULLIS_SHARED", os.path.join(os.path.dirname(__file__), "../../../shared"))
 
 
@@ -266,7 +270,8 @@ class FakeDownstream:
 class Gateway:
     """The real portcullis binary on a private port with a config written for the test."""
 
-    def __init__(self, downstream="maildir", relay_domains=("example.com",), extra="", overrides=(), start=True):
+    def __init__(self, downstream="maildir", relay_domains=("example.com",), extra="", overrides=(), start=True,
+                 shipped_rules=False):
         self.dir = tempfile.mkdtemp(prefix="portcullis-it-")
         self.port = free_port()
         if downstream == "maildir":
@@ -279,7 +284,9 @@ class Gateway:
                     f'log_level = "debug"\n'
                     # State stays in the process unless a test asks for a store of its own.
                     + ("" if "store =" in extra else 'store = "memory:"\n')
-                    + f'{extra}\n')
+                    + f'{extra}\n'
+                    + (f'[rules]\npaths = ["{SHIPPED_RULES}"]\ncache_dir = "{RULES_CACHE}"\n'
+                       if shipped_rules else ""))
             # No test reaches the real DNS: unless a test serves its own zone, lookups go to a
             # closed loopback port and fail at once (authentication results are temperror).
             if "[dns]" not in extra:

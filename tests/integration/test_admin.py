@@ -3,7 +3,6 @@ line), /healthz, /readyz turning 503 while a shutdown drains, and HTTP errors.""
 import re
 import signal
 import socket
-import time
 import unittest
 
 from harness import Gateway, free_port, message, send_message, wait_for

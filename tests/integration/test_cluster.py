@@ -2,18 +2,13 @@
 loopback (`store = "redis://..."`). What one node learns, counts or remembers, the other sees:
 learned reputation, connection rates, a client caught failing a test, and greylisting. And
 when Redis stops answering, both keep taking mail, then pick it up again once it is back."""
-import os
 import re
-import shutil
 import subprocess
 import time
 import unittest
 
-from harness import BIN, Gateway, RedisServer, send_message, wait_for
+from harness import BIN, GTUBE, Gateway, RedisServer, send_message, wait_for
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-SHIPPED = os.path.join(HERE, "..", "..", "rules", "shipped")
-GTUBE = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X"
 
 
 class ClusterTest(unittest.TestCase):
@@ -22,14 +17,8 @@ class ClusterTest(unittest.TestCase):
         self.addCleanup(self.redis.stop)
 
     def node(self, extra="", overrides=()):
-        gw = Gateway(start=False, extra=f'store = "{self.redis.url}?timeout_ms=300"\n{extra}',
-                     overrides=overrides)
-        rules = os.path.join(gw.dir, "rules")
-        shutil.copytree(SHIPPED, rules)
-        with open(gw.config, "a") as f:
-            f.write(f'[rules]\npaths = ["{rules}"]\ncache_dir = "{gw.dir}/cache"\n'
-                    "[verdict]\nreject = 4.0\n")
-        gw.start()
+        gw = Gateway(extra=f'store = "{self.redis.url}?timeout_ms=300"\n[verdict]\nreject = 4.0\n{extra}',
+                     overrides=overrides, shipped_rules=True)
         self.addCleanup(gw.stop)
         return gw
 

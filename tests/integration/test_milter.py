@@ -2,18 +2,12 @@
 `smtpd_milters`, swaks sends to Postfix. Accepted mail is delivered by Postfix with our
 headers (a forged Authentication-Results claiming our authserv-id removed); rejected mail gets
 our 5xx text; several messages ride one milter connection."""
-import os
-import re
-import shutil
 import smtplib
 import subprocess
 import unittest
 
-from harness import Gateway, PostfixInstance, free_port, have, wait_for
+from harness import GTUBE, Gateway, PostfixInstance, free_port, have, wait_for
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-SHIPPED = os.path.join(HERE, "..", "..", "rules", "shipped")
-GTUBE = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X"
 
 
 def swaks(port, *args):
@@ -28,12 +22,8 @@ class PostfixMilterTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.milter_port = free_port()
-        cls.gw = Gateway(start=False, extra=f'[milter]\nlisten = ["inet:127.0.0.1:{cls.milter_port}"]\n')
-        rules = os.path.join(cls.gw.dir, "rules")
-        shutil.copytree(SHIPPED, rules)
-        with open(cls.gw.config, "a") as f:
-            f.write(f'[rules]\npaths = ["{rules}"]\ncache_dir = "{cls.gw.dir}/cache"\n')
-        cls.gw.start()
+        cls.gw = Gateway(extra=f'[milter]\nlisten = ["inet:127.0.0.1:{cls.milter_port}"]\n',
+                         shipped_rules=True)
         wait_for(lambda: "milter listening on inet:127.0.0.1" in cls.gw.log(), what="milter")
         cls.pf = PostfixInstance(extra_main=[
             f"smtpd_milters = inet:127.0.0.1:{cls.milter_port}",

@@ -9,7 +9,6 @@ from harness import Gateway, free_port, have, wait_for
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCRIPTS = os.path.abspath(os.path.join(HERE, "..", "milter"))
-SHIPPED = os.path.join(HERE, "..", "..", "rules", "shipped")
 
 
 @unittest.skipUnless(have("miltertest"), "miltertest is installed by scripts/install-deps --test")
@@ -17,8 +16,8 @@ class MiltertestTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.port = free_port()
-        cls.gw = Gateway(extra=f'[milter]\nlisten = ["inet:127.0.0.1:{cls.port}"]\n'
-                               f'[rules]\npaths = ["{SHIPPED}"]\n')
+        cls.gw = Gateway(extra=f'[milter]\nlisten = ["inet:127.0.0.1:{cls.port}"]\n',
+                         shipped_rules=True)
         wait_for(lambda: "milter listening" in cls.gw.log(), what="milter")
 
     @classmethod

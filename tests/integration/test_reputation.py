@@ -4,31 +4,24 @@ the gateway runs, and what was learned changes later verdicts. Clients connect f
 loopback addresses, so each one has a reputation of its own."""
 import os
 import re
-import shutil
 import subprocess
 import time
 import unittest
 
-from harness import BIN, Gateway, send_message, wait_for
+from harness import BIN, GTUBE, Gateway, send_message, wait_for
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-SHIPPED = os.path.join(HERE, "..", "..", "rules", "shipped")
-GTUBE = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X"
 
 
 class ReputationTest(unittest.TestCase):
     def setUp(self):
-        self.gw = Gateway(start=False)
+        self.gw = Gateway(start=False, shipped_rules=True)
         self.store = os.path.join(self.gw.dir, "reputation")
-        rules = os.path.join(self.gw.dir, "rules")
-        shutil.copytree(SHIPPED, rules)
         with open(self.gw.config) as f:
             text = f.read().replace('store = "memory:"\n', f'store = "lmdb:{self.store}"\n')
         with open(self.gw.config, "w") as f:
             # A low reject threshold: a client with a bad learned reputation crosses it with an
             # otherwise clean message, one without any history does not.
-            f.write(text + f'[rules]\npaths = ["{rules}"]\ncache_dir = "{self.gw.dir}/cache"\n'
-                    "[verdict]\nreject = 4.0\n")
+            f.write(text + "[verdict]\nreject = 4.0\n")
         self.gw.start()
         self.addCleanup(self.gw.stop)
 

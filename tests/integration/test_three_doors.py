@@ -10,11 +10,8 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import BIN, Gateway, PostfixInstance, free_port, have, send_message, wait_for
+from harness import BIN, GTUBE, Gateway, PostfixInstance, free_port, have, send_message, wait_for
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-SHIPPED = os.path.join(HERE, "..", "..", "rules", "shipped")
-GTUBE = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X"
 
 HEAD = ("From: Alice <a@sender.test>\r\nTo: bob@example.com\r\nDate: Mon, 23 Nov 2026 10:00:00 +0000\r\n"
         "Message-ID: <{n}@sender.test>\r\n")
@@ -39,14 +36,9 @@ class ThreeDoorsTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.milter_port = free_port()
-        cls.gw = Gateway(start=False, extra=f'[milter]\nlisten = ["inet:127.0.0.1:{cls.milter_port}"]\n')
-        rules = os.path.join(cls.gw.dir, "rules")
-        shutil.copytree(SHIPPED, rules)
-        with open(cls.gw.config, "a") as f:
-            # Learning off: what one door teaches must not change the next door's verdict.
-            f.write(f'[rules]\npaths = ["{rules}"]\ncache_dir = "{cls.gw.dir}/cache"\n'
-                    "[reputation]\nlearn = false\n")
-        cls.gw.start()
+        # Learning off: what one door teaches must not change the next door's verdict.
+        cls.gw = Gateway(extra=f'[milter]\nlisten = ["inet:127.0.0.1:{cls.milter_port}"]\n'
+                               "[reputation]\nlearn = false\n", shipped_rules=True)
         wait_for(lambda: "milter listening" in cls.gw.log(), what="milter")
         # Loopback clients are "local" to Postfix, which then adds a missing Date and
         # Message-ID before its milters see the message; the test's clients stand for remote
