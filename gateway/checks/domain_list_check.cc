@@ -39,7 +39,8 @@ std::vector<Domain> domainsOf(const core::CheckContext& ctx, const mime::Limits&
   const core::Transaction& tx = *ctx.tx;
   if (!tx.mailFrom.null) add(tx.mailFrom.domainLower(), "sender");
   std::vector<std::string> froms;
-  for (const auto& h : mime::parseHeaderSection(tx.message).fields)
+  // The transaction's shared MIME view: the header section is parsed once per message.
+  for (const auto& h : tx.mimeView(limits).root.headers)
     if (mime::iequals(h.name, "From")) froms.push_back(h.value);
   for (const auto& d : auth::fromDomains(froms)) add(d, "from");
   // URL hosts by their registrable domain: lists name "example.com", not "www.example.com".

@@ -103,7 +103,7 @@ void MilterSession::applyMacros(char forCommand) {
 }
 
 MilterSession::Step MilterSession::handle(Command command) {
-  if (!negotiatedOnce_ && !std::holds_alternative<OptNeg>(command) &&
+  if (negotiated_.version == 0 && !std::holds_alternative<OptNeg>(command) &&
       !std::holds_alternative<Quit>(command)) {
     Step s;
     s.kind = Step::Kind::Close;
@@ -123,7 +123,6 @@ MilterSession::Step MilterSession::handle(Command command) {
           negotiated_.version = std::min<uint32_t>(c.version, kVersion);
           negotiated_.actions = c.actions & kActions;
           negotiated_.protocol = c.protocol & kProtocol;
-          negotiatedOnce_ = true;
           Step s;
           s.kind = Step::Kind::Reply;
           s.bytes = encodeOptNeg(negotiated_);
@@ -172,7 +171,6 @@ MilterSession::Step MilterSession::handle(Command command) {
           auto a = smtp::parseAddressText(c.address, false);
           if (!a) return reply(encodeReplyCode(553, "5.1.3", "Malformed recipient address"), 0);
           tx_->recipients.push_back({*a, {}});
-          rcptPending_ = true;
           return stage(core::Stage::Rcpt);
         } else if constexpr (std::is_same_v<T, Data>) {
           return reply(continueReply(), SMFIP_NR_DATA);
@@ -250,11 +248,10 @@ std::string MilterSession::stageDone(const core::StageOutcome& outcome) {
   } else if (tx_) {
     for (const auto& s : outcome.symbols) tx_->verdict.add(s);
   }
-  const bool wasRcpt = *st == core::Stage::Rcpt && rcptPending_;
-  rcptPending_ = false;
   if (outcome.forced) {
     const auto& f = *outcome.forced;
-    if (wasRcpt && tx_ && !tx_->recipients.empty()) tx_->recipients.pop_back();
+    // A refused recipient leaves the transaction (it was added when RCPT arrived).
+    if (*st == core::Stage::Rcpt && tx_ && !tx_->recipients.empty()) tx_->recipients.pop_back();
     switch (f.action) {
       case core::Action::Reject:
         return refusal(f.reply, true);

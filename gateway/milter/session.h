@@ -72,13 +72,11 @@ class MilterSession {
   std::string id_;
   MilterSettings settings_;
   OptNeg negotiated_;
-  bool negotiatedOnce_ = false;
   core::SessionInfo info_;
   std::unique_ptr<core::Transaction> tx_;
   int txCount_ = 0;
   std::map<char, std::map<std::string, std::string>> macros_;  // by the command they came with
   std::optional<core::Stage> pending_;                         // the stage whose reply is owed
-  bool rcptPending_ = false;
   // Authentication-Results fields as received, in order: whether each claims our authserv-id.
   std::vector<bool> authResultsOurs_;
   bool oversize_ = false;
