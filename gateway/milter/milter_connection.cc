@@ -142,16 +142,8 @@ asio::awaitable<void> MilterConnection::run() {
 asio::awaitable<std::string> MilterConnection::endOfMessage() {
   auto* tx = session_.transaction();
   const core::Policy& policy = tx->policy ? *tx->policy : *config_.policies.fallback();
-  auto outcome = co_await proxy::runStage(*snapshot_->pipeline, core::Stage::Data, context(policy));
-  for (auto& s : outcome.symbols) tx->verdict.add(s);
-  for (auto& [name, values] : outcome.facts)
-    tx->facts[name].insert(tx->facts[name].end(), values.begin(), values.end());
-  auto late = co_await proxy::runStage(*snapshot_->pipeline, core::Stage::Verdict, context(policy));
-  for (auto& s : late.symbols) tx->verdict.add(s);
-  if (late.forced) outcome.force(*late.forced);
-  core::Verdict verdict = session_.info().connectVerdict;
-  verdict.merge(tx->verdict);
-  if (outcome.forced) verdict.force(*outcome.forced);
+  const core::CheckContext ctx = context(policy);
+  auto [outcome, verdict] = co_await proxy::judgeMessage(*snapshot_->pipeline, ctx, *tx);
   if (session_.oversize())
     verdict.force({core::Action::Reject, core::makeReply(552, "5.3.4", "Message too big"),
                    "MESSAGE_TOO_BIG"});

@@ -581,16 +581,8 @@ asio::awaitable<void> ProxySession::onRcpt() {
 asio::awaitable<void> ProxySession::onMessage() {
   auto* tx = session_.transaction();
   const core::Policy& policy = tx->policy ? *tx->policy : *config_.policies.fallback();
-  auto outcome = co_await runStage(*snapshot_->pipeline, core::Stage::Data, context(policy));
-  for (auto& s : outcome.symbols) tx->verdict.add(s);
-  for (auto& [name, values] : outcome.facts)
-    tx->facts[name].insert(tx->facts[name].end(), values.begin(), values.end());
-  // The verdict stage reads what the data stage established (reputation by authenticated
-  // domains); its forced actions join the data stage's.
-  auto late = co_await runStage(*snapshot_->pipeline, core::Stage::Verdict, context(policy));
-  for (auto& s : late.symbols) tx->verdict.add(s);
-  if (late.forced) outcome.force(*late.forced);
-  core::Verdict verdict = session_.info().connectVerdict;
+  const core::CheckContext ctx = context(policy);
+  auto [outcome, verdict] = co_await judgeMessage(*snapshot_->pipeline, ctx, *tx);
   // RFC 8601 5: Authentication-Results fields that claim to be ours are forgeries; drop them
   // before the message goes on, whatever the checks decided.
   const int forged = auth::removeClaimedAuthResults(tx->message, config_.auth.authservId);
@@ -598,8 +590,6 @@ asio::awaitable<void> ProxySession::onMessage() {
     core::log::info("session=" + session_.info().id + " tx=" + tx->id + " removed " +
                     std::to_string(forged) +
                     " Authentication-Results field(s) claiming our authserv-id");
-  verdict.merge(tx->verdict);
-  if (outcome.forced) verdict.force(*outcome.forced);
   core::Decision d = verdict.decide(policy.thresholds);
 
   Reply r;

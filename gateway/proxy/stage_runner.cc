@@ -42,4 +42,22 @@ asio::awaitable<core::StageOutcome> runStage(const core::Pipeline& pipeline, cor
       asio::use_awaitable);
 }
 
+asio::awaitable<MessageVerdict> judgeMessage(const core::Pipeline& pipeline,
+                                             const core::CheckContext& ctx, core::Transaction& tx) {
+  MessageVerdict m;
+  m.outcome = co_await runStage(pipeline, core::Stage::Data, ctx);
+  for (auto& s : m.outcome.symbols) tx.verdict.add(s);
+  for (auto& [name, values] : m.outcome.facts)
+    tx.facts[name].insert(tx.facts[name].end(), values.begin(), values.end());
+  // The verdict stage reads what the data stage established (reputation by authenticated
+  // domains); its forced actions join the data stage's.
+  auto late = co_await runStage(pipeline, core::Stage::Verdict, ctx);
+  for (auto& s : late.symbols) tx.verdict.add(s);
+  if (late.forced) m.outcome.force(*late.forced);
+  m.verdict = ctx.session.connectVerdict;
+  m.verdict.merge(tx.verdict);
+  if (m.outcome.forced) m.verdict.force(*m.outcome.forced);
+  co_return m;
+}
+
 }  // namespace portcullis::proxy
