@@ -246,6 +246,30 @@ void LmdbStore::putValue(const std::string& name, const std::string& value, int 
   });
 }
 
+bool LmdbStore::putValueUnless(const std::string& name, const std::string& value, int ttlSeconds,
+                               int64_t now, std::string_view keepPrefix) {
+  std::string bytes = "v";
+  putRaw(bytes, uint64_t(now + ttlSeconds));
+  bytes += value;
+  bool written = false;
+  // Read and write in one write transaction: LMDB has one writer at a time, across processes.
+  write([&](MDB_txn* txn) {
+    MDB_val key = val(name), d;
+    if (mdb_get(txn, env_->state, &key, &d) == 0) {
+      auto v = view(d);
+      if (v.size() >= 9 && v[0] == 'v' && int64_t(getRaw(v.data() + 1)) > now &&
+          v.substr(9).starts_with(keepPrefix))
+        return;
+    }
+    d = val(bytes);
+    if (int rc = mdb_put(txn, env_->state, &key, &d, 0))
+      throw StoreError(lmdbError("reputation store: put", rc));
+    written = true;
+    pruneState(txn, now * 1000);
+  });
+  return written;
+}
+
 // Every few thousand writes, one write also sweeps out what expired, so the state database
 // stays as large as what is live.
 void LmdbStore::pruneState(MDB_txn* txn, int64_t nowMs) {

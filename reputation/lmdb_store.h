@@ -40,6 +40,8 @@ class LmdbStore final : public Store {
   std::optional<std::string> getValue(const std::string& name, int64_t now) override;
   void putValue(const std::string& name, const std::string& value, int ttlSeconds,
                 int64_t now) override;
+  bool putValueUnless(const std::string& name, const std::string& value, int ttlSeconds,
+                      int64_t now, std::string_view keepPrefix) override;
 
  private:
   struct Env;

@@ -67,6 +67,17 @@ void MemoryStore::putValue(const std::string& name, const std::string& value, in
   if (++writes_ % 4096 == 0) prune(now * 1000);
 }
 
+bool MemoryStore::putValueUnless(const std::string& name, const std::string& value, int ttlSeconds,
+                                 int64_t now, std::string_view keepPrefix) {
+  std::lock_guard lock(mutex_);
+  if (auto it = values_.find(name);
+      it != values_.end() && it->second.expires > now && it->second.value.starts_with(keepPrefix))
+    return false;
+  values_[name] = Value{value, now + ttlSeconds};
+  if (++writes_ % 4096 == 0) prune(now * 1000);
+  return true;
+}
+
 // Drops expired values, and rates nobody counted in for two windows (they read as zero).
 void MemoryStore::prune(int64_t nowMs) {
   std::erase_if(values_, [&](const auto& kv) { return kv.second.expires * 1000 <= nowMs; });

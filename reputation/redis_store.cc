@@ -45,6 +45,15 @@ local p = tonumber(redis.call('GET', KEYS[2]) or '0') or 0
 return string.format('%.17g', c + p * tonumber(ARGV[2]))
 )lua";
 
+// SET with an expiry unless the live value begins with a prefix. KEYS[1] the value; ARGV: the
+// value, its lifetime (s), the prefix that keeps the old value.
+constexpr const char* kPutUnlessScript = R"lua(
+local old = redis.call('GET', KEYS[1])
+if old and string.sub(old, 1, #ARGV[3]) == ARGV[3] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return 1
+)lua";
+
 std::string str(const redisReply* r) {
   return r && (r->type == REDIS_REPLY_STRING || r->type == REDIS_REPLY_STATUS)
              ? std::string(r->str, r->len)
@@ -234,9 +243,11 @@ RedisStore::Context RedisStore::connect() {
   // idempotent, and a server restarted in between gets them again with the new connection.
   const std::string update = str(p.run({"SCRIPT", "LOAD", kUpdateScript}).get());
   const std::string count = str(p.run({"SCRIPT", "LOAD", kCountScript}).get());
+  const std::string putUnless = str(p.run({"SCRIPT", "LOAD", kPutUnlessScript}).get());
   std::lock_guard lock(mutex_);
   updateSha_ = update;
   countSha_ = count;
+  putUnlessSha_ = putUnless;
   return c;
 }
 
@@ -405,16 +416,16 @@ std::vector<double> RedisStore::countEvents(const std::vector<std::string>& name
   const auto w = RateWindow::at(nowMs, windowSeconds);
   const int64_t windowMs = int64_t(windowSeconds > 0 ? windowSeconds : 1) * 1000;
   return withConnection([&](Pipeline& p) {
-    for (const auto& n : names) {
+    auto replies = runScript(p, kCountScript, countSha_, names.size(), [&](size_t i) {
       // The hash tag keeps a name's windows in one cluster slot.
       const std::string base =
-          kRatePrefix + std::string("{") + n + "}:" + std::to_string(windowSeconds) + ":";
-      p.append({"EVAL", kCountScript, "2", base + std::to_string(w.index),
-                base + std::to_string(w.index - 1), std::to_string(2 * windowMs),
-                fmt(w.previousWeight)});
-    }
+          kRatePrefix + std::string("{") + names[i] + "}:" + std::to_string(windowSeconds) + ":";
+      return std::vector<std::string>{"2", base + std::to_string(w.index),
+                                      base + std::to_string(w.index - 1),
+                                      std::to_string(2 * windowMs), fmt(w.previousWeight)};
+    });
     std::vector<double> out;
-    for (size_t i = 0; i < names.size(); ++i) out.push_back(number(p.next().get()));
+    for (const auto& r : replies) out.push_back(number(r.get()));
     return out;
   });
 }
@@ -431,6 +442,18 @@ void RedisStore::putValue(const std::string& name, const std::string& value, int
                           int64_t) {
   withConnection([&](Pipeline& p) {
     p.run({"SET", kStatePrefix + name, value, "EX", std::to_string(std::max(1, ttlSeconds))});
+  });
+}
+
+bool RedisStore::putValueUnless(const std::string& name, const std::string& value, int ttlSeconds,
+                                int64_t, std::string_view keepPrefix) {
+  return withConnection([&](Pipeline& p) {
+    auto replies = runScript(p, kPutUnlessScript, putUnlessSha_, 1, [&](size_t) {
+      return std::vector<std::string>{"1", kStatePrefix + name, value,
+                                      std::to_string(std::max(1, ttlSeconds)),
+                                      std::string(keepPrefix)};
+    });
+    return replies.at(0)->type == REDIS_REPLY_INTEGER && replies[0]->integer == 1;
   });
 }
 

@@ -55,6 +55,8 @@ class RedisStore final : public Store {
   std::optional<std::string> getValue(const std::string& name, int64_t now) override;
   void putValue(const std::string& name, const std::string& value, int ttlSeconds,
                 int64_t now) override;
+  bool putValueUnless(const std::string& name, const std::string& value, int ttlSeconds,
+                      int64_t now, std::string_view keepPrefix) override;
   bool shared() const override { return true; }
 
   // Connects now; StoreError when Redis cannot be reached (for `check-config` and tests).
@@ -87,7 +89,7 @@ class RedisStore final : public Store {
   std::vector<Context> idle_;
   std::chrono::steady_clock::time_point downUntil_{};
   std::string downReason_;
-  std::string updateSha_, countSha_;  // the scripts' digests, once loaded
+  std::string updateSha_, countSha_, putUnlessSha_;  // the scripts' digests, once loaded
 };
 
 }  // namespace portcullis::reputation

@@ -62,6 +62,11 @@ class Store {
   virtual std::optional<std::string> getValue(const std::string& name, int64_t now) = 0;
   virtual void putValue(const std::string& name, const std::string& value, int ttlSeconds,
                         int64_t now) = 0;
+  // putValue, atomically skipped while the live value begins with `keepPrefix`: a firewall pass
+  // must not overwrite a failure that another session (on any node) recorded meanwhile.
+  // True when written.
+  virtual bool putValueUnless(const std::string& name, const std::string& value, int ttlSeconds,
+                              int64_t now, std::string_view keepPrefix) = 0;
   // True when other gateway processes see this store's state (Redis). The firewall then keeps
   // its counters and caches here; otherwise its in-process tables are faster and as good.
   virtual bool shared() const { return false; }

@@ -14,7 +14,16 @@ std::optional<ClientCache::Entry> ClientCache::get(const std::string& ip, Clock:
 }
 
 void ClientCache::pass(const std::string& ip, std::chrono::seconds ttl, Clock::time_point now) {
-  if (ttl.count() > 0) put(ip, Entry{true, now + ttl, ""}, now);
+  if (ttl.count() <= 0) return;
+  {
+    // A session that began before another connection from this address failed a test must
+    // not wash that failure out when it ends.
+    std::lock_guard lock(mutex_);
+    if (auto it = entries_.find(ip);
+        it != entries_.end() && !it->second.passed && it->second.expires > now)
+      return;
+  }
+  put(ip, Entry{true, now + ttl, ""}, now);
 }
 
 void ClientCache::fail(const std::string& ip, std::string reason, std::chrono::seconds ttl,

@@ -24,7 +24,9 @@ std::optional<ClientCache::Entry> sharedClientGet(reputation::Store& store, cons
 
 void sharedClientPass(reputation::Store& store, const std::string& ip, std::chrono::seconds ttl,
                       int64_t now) {
-  store.putValue("client:" + ip, "pass", static_cast<int>(ttl.count()), now);
+  // A pass never replaces a live failure: the session that passed may have begun before
+  // another connection from the address (on any node) failed.
+  store.putValueUnless("client:" + ip, "pass", static_cast<int>(ttl.count()), now, "fail ");
 }
 
 void sharedClientFail(reputation::Store& store, const std::string& ip, const std::string& reason,

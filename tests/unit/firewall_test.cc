@@ -160,7 +160,16 @@ TEST_CASE("client cache: pass, fail, expiry, capacity") {
   REQUIRE(f);
   CHECK_FALSE(f->passed);
   CHECK(f->reason == "FW_PREGREET");
+  // A session that passed does not wash out a live failure of the same address...
+  cache.pass("192.0.2.2", 60s, t + 20s);
+  CHECK_FALSE(cache.get("192.0.2.2", t + 20s)->passed);
   CHECK_FALSE(cache.get("192.0.2.2", t + 31s));
+  // ...but replaces an expired one, and a failure replaces a pass.
+  cache.pass("192.0.2.2", 60s, t + 31s);
+  CHECK(cache.get("192.0.2.2", t + 32s)->passed);
+  cache.fail("192.0.2.2", "FW_PIPELINING", 30s, t + 33s);
+  CHECK_FALSE(cache.get("192.0.2.2", t + 34s)->passed);
+  CHECK_FALSE(cache.get("192.0.2.2", t + 70s));
   cache.fail("192.0.2.3", "FW_DNSBL", 300s, t);
   cache.fail("192.0.2.4", "FW_DNSBL", 300s, t);
   cache.pass("192.0.2.5", 300s, t);  // full: a pass is dropped before any failure

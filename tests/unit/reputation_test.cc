@@ -200,6 +200,14 @@ void storeSuite(Store& store) {
   CHECK(store.getValue("fw:192.0.2.1", 1000) == std::optional<std::string>("fail FW_DNSBL"));
   store.putValue("fw:192.0.2.1", "pass", 60, 1000);
   CHECK(store.getValue("fw:192.0.2.1", 1000) == std::optional<std::string>("pass"));
+  // A conditional write keeps a live value that begins with the prefix, and replaces others.
+  CHECK(store.putValueUnless("fw:192.0.2.2", "fail FW_PREGREET", 60, 1000, "fail "));
+  CHECK_FALSE(store.putValueUnless("fw:192.0.2.2", "pass", 60, 1000, "fail "));
+  CHECK(store.getValue("fw:192.0.2.2", 1000) == std::optional<std::string>("fail FW_PREGREET"));
+  CHECK(store.putValueUnless("fw:192.0.2.1", "fail FW_DNSBL", 60, 1000, "fail "));
+  CHECK(store.getValue("fw:192.0.2.1", 1000) == std::optional<std::string>("fail FW_DNSBL"));
+  CHECK(store.putValueUnless("fw:192.0.2.3", "pass", 60, 1000, "fail "));
+  CHECK(store.getValue("fw:192.0.2.3", 1000) == std::optional<std::string>("pass"));
 }
 
 }  // namespace
