@@ -1,10 +1,11 @@
-// portcullis: run | check-config | scan | rules | spf | reputation | learn | version
+// portcullis: run | check-config | scan | rules | spf | reputation | learn | quarantine | version
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "gateway/cli/config_args.h"
 #include "gateway/cli/learn_command.h"
+#include "gateway/cli/quarantine_command.h"
 #include "gateway/cli/reputation_command.h"
 #include "gateway/cli/rules_command.h"
 #include "gateway/cli/scan.h"
@@ -34,6 +35,8 @@ const char* kUsage =
     "       portcullis reputation [--config FILE] [-o key=value]... set KEY "
     "allow|deny|neutral|none\n"
     "       portcullis learn [--config FILE] [-o key=value]... --spam|--ham FILE...\n"
+    "       portcullis quarantine [--config FILE] [-o key=value]... list|show ID|release "
+    "ID...|delete ID...\n"
     "       portcullis version\n";
 
 using Common = cli::ConfigArgs;
@@ -105,6 +108,7 @@ int main(int argc, char** argv) {
     if (cmd == "spf") return cli::spfCommand(args);
     if (cmd == "reputation") return cli::reputationCommand(args);
     if (cmd == "learn") return cli::learnCommand(args);
+    if (cmd == "quarantine") return cli::quarantineCommand(args);
     if (cmd == "version" || cmd == "--version") {
       std::cout << "portcullis " << PORTCULLIS_VERSION << "\n";
       return 0;

@@ -2,6 +2,8 @@
 
 #include "reputation/store.h"
 
+#include <grp.h>
+#include <pwd.h>
 #include <unistd.h>
 
 #include <toml++/toml.h>
@@ -247,7 +249,15 @@ void interpret(Reader& r, const toml::table& root, Config& c) {
               {"listen",     "hostname", "downstream", "relay_domains", "workers", "log_level",
                "log_format", "smtp",     "relay",      "client_access", "mime",    "rules",
                "dns",        "auth",     "firewall",   "greylist",      "store",   "reputation",
-               "verdict",    "policy",   "milter",     "admin"});
+               "verdict",    "policy",   "milter",     "admin",         "quarantine", "user",
+               "group",      "run_as_root"});
+  r.str(root, "user", c.user);
+  r.str(root, "group", c.group);
+  if (!c.user.empty() && !::getpwnam(c.user.c_str()))
+    r.error(root.get("user"), "user '" + c.user + "': no such user");
+  if (!c.group.empty() && !::getgrnam(c.group.c_str()))
+    r.error(root.get("group"), "group '" + c.group + "': no such group");
+  r.boolean(root, "run_as_root", c.runAsRoot);
   if (const toml::node* n = root.get("store")) {
     r.str(root, "store", c.store);
     std::string why;
@@ -556,6 +566,13 @@ void interpret(Reader& r, const toml::table& root, Config& c) {
     }
   } else if (root.get("admin")) {
     r.error(root.get("admin"), "'admin' must be a table");
+  }
+  if (const toml::table* t = root["quarantine"].as_table()) {
+    r.checkKeys(*t, "quarantine.", {"dir"});
+    r.str(*t, "dir", c.quarantineDir, "quarantine.");
+    if (c.quarantineDir.empty()) r.error(t->get("dir"), "quarantine.dir: must not be empty");
+  } else if (root.get("quarantine")) {
+    r.error(root.get("quarantine"), "'quarantine' must be a table");
   }
   // Something must listen: the SMTP proxy, the milter, or both.
   if (c.listen.empty() && c.milter.listen.empty())

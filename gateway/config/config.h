@@ -94,6 +94,16 @@ struct Config {
 
   // The admin listener ([admin] listen): /metrics, /healthz, /readyz. None: off.
   std::optional<ListenAddress> adminListen;
+
+  // Messages the verdict quarantines ([quarantine] dir): a maildir, see quarantine_store.h.
+  std::string quarantineDir = "./var/quarantine";
+
+  // Privileges: started as root, `run` binds its ports, reads its keys and opens its stores,
+  // then becomes `user` (and `group`, default the user's own; supplementary groups cleared)
+  // before serving. As root with no user it refuses to serve unless run_as_root is set.
+  std::string user;
+  std::string group;
+  bool runAsRoot = false;
 };
 
 struct Override {

@@ -18,6 +18,7 @@
 #include "gateway/firewall/settings.h"
 #include "gateway/firewall/shared_state.h"
 #include "gateway/net/off_loop.h"
+#include "gateway/quarantine/quarantine_store.h"
 #include "gateway/proxy/stage_runner.h"
 #include "gateway/relay/maildir_downstream.h"
 #include "gateway/relay/smtp_downstream.h"
@@ -610,12 +611,8 @@ asio::awaitable<void> ProxySession::onMessage() {
       r = makeReply(250, "2.0.0", "Ok");
       break;
     case core::Action::Quarantine:
-      // No quarantine store yet: hold the message back with a temporary failure rather than
-      // deliver or drop it; the sender keeps it queued.
       co_await downstream_->reset();
-      core::log::error("session=" + session_.info().id +
-                       " quarantine requested but no quarantine store is configured");
-      r = makeReply(451, "4.3.0", "Message held for review; try again later");
+      r = co_await holdInQuarantine(verdict, d, outcome.headers);
       break;
     case core::Action::Accept:
     case core::Action::AddHeaders: {
@@ -640,6 +637,48 @@ asio::awaitable<void> ProxySession::onMessage() {
     learned = snapshot_->reputation->learn(session_.info(), *tx, verdict, d, policy.thresholds);
   logTransaction(d, verdict, r, learned);
   session_.answer(r);
+}
+
+// Held in the quarantine as it would have gone downstream (the same header fields prepended),
+// durably, before the sender hears 250; a store that cannot take it makes a 451, so the
+// sender keeps the message.
+asio::awaitable<Reply> ProxySession::holdInQuarantine(const core::Verdict& verdict,
+                                                const core::Decision& d,
+                                                const std::vector<core::HeaderField>& added) {
+  const auto* tx = session_.transaction();
+  const auto& info = session_.info();
+  const core::Policy& policy = tx->policy ? *tx->policy : *config_.policies.fallback();
+  std::string prepend =
+      core::receivedHeader(info, *tx, config_.hostname, std::chrono::system_clock::now());
+  for (const auto& h : added) prepend += core::formatHeader(h);
+  for (const auto& h : core::verdictHeaders(verdict, d, policy.thresholds))
+    prepend += core::formatHeader(h);
+  quarantine::Entry meta;
+  meta.id = tx->id;
+  meta.mailFrom = tx->mailFrom.str();
+  for (const auto& rc : tx->recipients) meta.recipients.push_back(rc.address.str());
+  meta.body8bit = tx->body8bit;
+  meta.smtputf8 = tx->smtputf8;
+  meta.client = info.clientAddressText();
+  meta.helo = info.helo;
+  meta.score = verdict.score();
+  meta.decidedBy = d.decidedBy;
+  meta.symbols = verdict.symbolList();
+  auto hold = [store = quarantine::QuarantineStore(config_.quarantineDir), meta = std::move(meta),
+               prepend = std::move(prepend), tx]() -> std::string {
+    try {
+      return store.hold(meta, prepend, tx->message);
+    } catch (const std::exception& e) {
+      core::log::error(std::string("quarantine: ") + e.what());
+      return "";
+    }
+  };
+  const std::string id = co_await net::offLoop(shared_.filePool, std::move(hold));
+  if (id.empty()) co_return makeReply(451, "4.3.0", "Message could not be stored; try again later");
+  core::metrics::Registry::instance()
+      .counter("portcullis_quarantined_total", "Messages held in the quarantine")
+      .add();
+  co_return makeReply(250, "2.0.0", "Ok: queued as " + id);
 }
 
 void ProxySession::logTransaction(const core::Decision& d, const core::Verdict& v, const Reply& r,

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "gateway/config/snapshot.h"
+#include "gateway/core/headers.h"
 #include "gateway/firewall/connection_limiter.h"
 #include "gateway/net/stream.h"
 #include "gateway/proxy/shared_state.h"
@@ -43,6 +44,9 @@ class ProxySession {
   asio::awaitable<void> onMail();
   asio::awaitable<void> onRcpt();
   asio::awaitable<void> onMessage();
+  asio::awaitable<core::Reply> holdInQuarantine(const core::Verdict& verdict,
+                                                const core::Decision& d,
+                                                const std::vector<core::HeaderField>& added);
   asio::awaitable<void> onStartTls();
   core::CheckContext context(const core::Policy& policy, const core::Address* rcpt = nullptr);
   void logTransaction(const core::Decision& d, const core::Verdict& v, const core::Reply& r,

@@ -11,6 +11,7 @@
 #include "gateway/milter/milter_connection.h"
 #include "gateway/net/tls_context.h"
 #include "gateway/relay/maildir_downstream.h"
+#include "gateway/quarantine/quarantine_store.h"
 
 namespace portcullis::proxy {
 
@@ -107,6 +108,10 @@ int Server::run() {
       core::log::error("downstream maildir: " + err);
       return 1;
     }
+  }
+  if (auto err = quarantine::QuarantineStore(c.quarantineDir).create(); !err.empty()) {
+    core::log::error("quarantine: " + err);
+    return 1;
   }
   for (const auto& l : c.listen) {
     try {

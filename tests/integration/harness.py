@@ -138,8 +138,9 @@ class FakeDownstream:
     """
 
     def __init__(self, replies=None, hang_on=None, close_on=None, caps=("PIPELINING", "8BITMIME", "SIZE 100000000", "XCLIENT NAME ADDR PORT PROTO HELO"),
-                 lmtp_replies=None, unix_path=None):
+                 lmtp_replies=None, unix_path=None, rcpt_replies=None):
         self.replies = replies or {}
+        self.rcpt_replies = rcpt_replies or {}  # {"bob@example.com": "550 5.1.1 no such user"}
         self.hang_on = hang_on
         self.close_on = close_on
         self.caps = caps
@@ -219,7 +220,8 @@ class FakeDownstream:
                     mail, rcpts = line.decode().strip(), []
                     conn.sendall((self.replies.get("MAIL", "250 2.1.0 Ok") + "\r\n").encode())
                 elif verb == "RCPT":
-                    r = self.replies.get("RCPT", "250 2.1.5 Ok")
+                    addr = line.decode("utf-8", "replace").split(":", 1)[-1].strip().strip("<>")
+                    r = self.rcpt_replies.get(addr, self.replies.get("RCPT", "250 2.1.5 Ok"))
                     if r.startswith("2"):
                         rcpts.append(line.decode().strip())
                     conn.sendall((r + "\r\n").encode())
@@ -285,6 +287,7 @@ class Gateway:
                     # State stays in the process unless a test asks for a store of its own.
                     + ("" if "store =" in extra else 'store = "memory:"\n')
                     + f'{extra}\n'
+                    + ("" if "[quarantine]" in extra else f'[quarantine]\ndir = "{self.dir}/quarantine"\n')
                     + (f'[rules]\npaths = ["{SHIPPED_RULES}"]\ncache_dir = "{RULES_CACHE}"\n'
                        if shipped_rules else ""))
             # No test reaches the real DNS: unless a test serves its own zone, lookups go to a
