@@ -61,8 +61,8 @@ int list(const quarantine::QuarantineStore& store) {
     std::string rcpts;
     for (const auto& r : e.recipients) rcpts += (rcpts.empty() ? "" : ",") + r;
     std::cout << e.id << "  " << isoTime(e.time) << "  score " << score << "  <" << e.mailFrom
-              << "> -> " << cut(rcpts, 60) << "  " << e.size << " bytes\n    Subject: "
-              << cut(core::withoutControls(e.subject), 70) << "\n";
+              << "> -> " << cut(rcpts, 60) << "  " << e.size
+              << " bytes\n    Subject: " << cut(core::withoutControls(e.subject), 70) << "\n";
   }
   std::cout << entries.size() << " message(s)\n";
   return 0;
@@ -165,8 +165,8 @@ int quarantineCommand(const std::vector<std::string>& args) {
     if (store.remove(id)) {
       std::cout << id << " deleted\n";
     } else {
-      std::cerr << "portcullis quarantine: no quarantined message " << id << " in "
-                << store.dir() << "\n";
+      std::cerr << "portcullis quarantine: no quarantined message " << id << " in " << store.dir()
+                << "\n";
       ++missing;
     }
   }

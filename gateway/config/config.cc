@@ -245,12 +245,12 @@ std::optional<MilterListen> parseMilterListen(const std::string& s, std::string*
 namespace {
 
 void interpret(Reader& r, const toml::table& root, Config& c) {
-  r.checkKeys(root, "",
-              {"listen",     "hostname", "downstream", "relay_domains", "workers", "log_level",
-               "log_format", "smtp",     "relay",      "client_access", "mime",    "rules",
-               "dns",        "auth",     "firewall",   "greylist",      "store",   "reputation",
-               "verdict",    "policy",   "milter",     "admin",         "quarantine", "user",
-               "group",      "run_as_root"});
+  r.checkKeys(root, "", {"listen",     "hostname",   "downstream", "relay_domains", "workers",
+                         "log_level",  "log_format", "smtp",       "relay",         "client_access",
+                         "mime",       "rules",      "dns",        "auth",          "firewall",
+                         "greylist",   "store",      "reputation", "verdict",       "policy",
+                         "milter",     "admin",      "quarantine", "user",          "group",
+                         "run_as_root"});
   r.str(root, "user", c.user);
   r.str(root, "group", c.group);
   if (!c.user.empty() && !::getpwnam(c.user.c_str()))

@@ -18,8 +18,8 @@
 #include "gateway/firewall/settings.h"
 #include "gateway/firewall/shared_state.h"
 #include "gateway/net/off_loop.h"
-#include "gateway/quarantine/quarantine_store.h"
 #include "gateway/proxy/stage_runner.h"
+#include "gateway/quarantine/quarantine_store.h"
 #include "gateway/relay/maildir_downstream.h"
 #include "gateway/relay/smtp_downstream.h"
 
@@ -643,8 +643,8 @@ asio::awaitable<void> ProxySession::onMessage() {
 // durably, before the sender hears 250; a store that cannot take it makes a 451, so the
 // sender keeps the message.
 asio::awaitable<Reply> ProxySession::holdInQuarantine(const core::Verdict& verdict,
-                                                const core::Decision& d,
-                                                const std::vector<core::HeaderField>& added) {
+                                                      const core::Decision& d,
+                                                      const std::vector<core::HeaderField>& added) {
   const auto* tx = session_.transaction();
   const auto& info = session_.info();
   const core::Policy& policy = tx->policy ? *tx->policy : *config_.policies.fallback();

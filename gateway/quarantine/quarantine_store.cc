@@ -25,7 +25,9 @@ namespace {
 
 constexpr std::string_view kPrefix = "X-Quarantine-";
 
-std::string errnoText(const std::string& what) { return what + ": " + std::strerror(errno); }
+std::string errnoText(const std::string& what) {
+  return what + ": " + std::strerror(errno);
+}
 
 void writeAll(int fd, std::string_view data, const std::string& path) {
   while (!data.empty()) {
@@ -45,6 +47,8 @@ void fsyncDir(const std::string& dir) {
   ::close(fd);
   if (!ok) throw std::runtime_error(errnoText(dir));
 }
+
+}  // namespace
 
 std::string metadataBlock(const Entry& e) {
   auto field = [](std::string_view name, const std::string& value) {
@@ -66,6 +70,8 @@ std::string metadataBlock(const Entry& e) {
   return out;
 }
 
+namespace {
+
 std::string_view angleFree(std::string_view v) {
   if (v.size() >= 2 && v.front() == '<' && v.back() == '>') return v.substr(1, v.size() - 2);
   return v;
@@ -84,9 +90,8 @@ void fillFromMessage(Entry& e, std::string_view message) {
 
 bool QuarantineStore::validId(std::string_view id) {
   if (id.empty() || id.size() > 200 || id.front() == '.') return false;
-  return std::all_of(id.begin(), id.end(), [](unsigned char c) {
-    return c > 0x20 && c < 0x7f && c != '/' && c != '\\';
-  });
+  return std::all_of(id.begin(), id.end(),
+                     [](unsigned char c) { return c > 0x20 && c < 0x7f && c != '/' && c != '\\'; });
 }
 
 std::string QuarantineStore::path(std::string_view id) const {
@@ -236,7 +241,8 @@ std::vector<Entry> QuarantineStore::list(std::vector<std::string>* problems) con
       continue;
     }
     parsed->entry.id = name;  // the file's name is what the commands take
-    parsed->entry.size = static_cast<uint64_t>(st.st_size) - (bytes->size() - parsed->message.size());
+    parsed->entry.size =
+        static_cast<uint64_t>(st.st_size) - (bytes->size() - parsed->message.size());
     out.push_back(std::move(parsed->entry));
   }
   ::closedir(d);
@@ -271,7 +277,8 @@ bool QuarantineStore::keepRecipients(std::string_view id,
   if (!parsed) return false;
   parsed->entry.id = std::string(id);
   parsed->entry.recipients = recipients;
-  const std::string tmp = dir_ + "/tmp/" + std::string(id) + ".rewrite." + std::to_string(::getpid());
+  const std::string tmp =
+      dir_ + "/tmp/" + std::string(id) + ".rewrite." + std::to_string(::getpid());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return false;
   try {

@@ -14,8 +14,8 @@
 namespace portcullis::quarantine {
 
 struct Entry {
-  std::string id;  // the file's name: the transaction id (with -N when taken)
-  int64_t time = 0;  // when held, Unix seconds
+  std::string id;        // the file's name: the transaction id (with -N when taken)
+  int64_t time = 0;      // when held, Unix seconds
   std::string mailFrom;  // "" for the null sender
   std::vector<std::string> recipients;
   bool body8bit = false;
@@ -67,5 +67,7 @@ struct ParsedFile {
   std::string_view message;
 };
 std::optional<ParsedFile> parseFile(std::string_view bytes);
+// The X-Quarantine-* block for `e` (control characters replaced, long values folded).
+std::string metadataBlock(const Entry& e);
 
 }  // namespace portcullis::quarantine

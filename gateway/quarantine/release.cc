@@ -21,9 +21,9 @@ struct Loaded {
 };
 
 core::metrics::Counter& releases(const char* result) {
-  return core::metrics::Registry::instance().counter(
-      "portcullis_quarantine_releases_total", "Quarantine releases by result",
-      {{"result", result}});
+  return core::metrics::Registry::instance().counter("portcullis_quarantine_releases_total",
+                                                     "Quarantine releases by result",
+                                                     {{"result", result}});
 }
 }  // namespace
 
@@ -90,10 +90,9 @@ asio::awaitable<ReleaseResult> release(const QuarantineStore& store, std::string
     releases("failed").add();
     co_return out;
   }
-  const std::string prepend =
-      core::formatHeader({"X-Portcullis-Released", "by " + who + " on " + config.hostname + "; " +
-                                                       core::rfc5322Date(
-                                                           std::chrono::system_clock::now())});
+  const std::string prepend = core::formatHeader(
+      {"X-Portcullis-Released", "by " + who + " on " + config.hostname + "; " +
+                                    core::rfc5322Date(std::chrono::system_clock::now())});
   r = co_await ds->data(tx, prepend);
   co_await ds->quit();
   out.detail = r.summary();
