@@ -58,7 +58,8 @@ class GatewayProc:
         with open(self.config, "w") as f:
             f.write(f'listen = ["127.0.0.1:{self.port}"]\nhostname = "gw.bench"\n'
                     f'downstream = "maildir:{self.dir}/maildir"\nrelay_domains = ["example.com"]\n'
-                    f'workers = 2\nlog_level = "error"\n[auth]\nenabled = false\n{extra}\n')
+                    f'workers = 2\nlog_level = "error"\nrun_as_root = {str(os.geteuid() == 0).lower()}\n'
+                    f'[auth]\nenabled = false\n{extra}\n')
         self.log = open(os.path.join(self.dir, "log"), "wb")
         self.proc = subprocess.Popen([binary, "run", "--config", self.config], stdout=self.log,
                                      stderr=subprocess.STDOUT)

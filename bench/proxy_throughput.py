@@ -61,7 +61,8 @@ def main():
     log = open(os.path.join(tmp, "gateway.log"), "wb")
     gw = subprocess.Popen([args.binary, "run", "-o", f"listen=127.0.0.1:{gw_port}",
                            "-o", f"downstream=smtp://127.0.0.1:{sink_port}", "-o", "relay_domains=example.com",
-                           "-o", f"workers={args.workers}", "-o", "hostname=bench.test"],
+                           "-o", f"workers={args.workers}", "-o", "hostname=bench.test",
+                           "-o", f"run_as_root={'true' if os.geteuid() == 0 else 'false'}"],
                           stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_listening(gw_port)

@@ -67,6 +67,12 @@ bool AdminServer::listen(const config::ListenAddress& a) {
   }
 }
 
+void AdminServer::adopt(int fd, bool v6, const std::string& address) {
+  acceptor_ = std::make_unique<asio::ip::tcp::acceptor>(
+      ctx_, v6 ? asio::ip::tcp::v6() : asio::ip::tcp::v4(), fd);
+  core::log::info("admin listening on " + address + " (from systemd)");
+}
+
 void AdminServer::start() {
   if (acceptor_) asio::co_spawn(ctx_, acceptLoop(), asio::detached);
 }

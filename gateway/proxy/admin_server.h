@@ -19,6 +19,8 @@ class AdminServer {
   AdminServer(asio::io_context& ctx, std::function<bool()> ready);
   // Binds; false (logged) when it cannot.
   bool listen(const config::ListenAddress& address);
+  // Serves on a listening socket systemd passed (socket activation).
+  void adopt(int fd, bool v6, const std::string& address);
   void start();
   void stop();
 

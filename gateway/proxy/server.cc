@@ -11,6 +11,8 @@
 #include "gateway/milter/milter_connection.h"
 #include "gateway/net/tls_context.h"
 #include "gateway/relay/maildir_downstream.h"
+#include "gateway/net/socket_activation.h"
+#include "gateway/proxy/privileges.h"
 #include "gateway/quarantine/quarantine_store.h"
 
 namespace portcullis::proxy {
@@ -113,7 +115,39 @@ int Server::run() {
     core::log::error("quarantine: " + err);
     return 1;
   }
-  for (const auto& l : c.listen) {
+  std::string activationError;
+  const auto activated = net::takeActivatedSockets(&activationError);
+  if (!activationError.empty()) {
+    core::log::error(activationError);
+    return 1;
+  }
+  bool smtpActivated = false, milterActivated = false, adminActivated = false;
+  for (const auto& s : activated) {
+    // By FileDescriptorName=: "milter" and "admin" are those; a UNIX socket with no name is
+    // the milter's; anything else is SMTP.
+    const bool v6 = s.family == AF_INET6;
+    if (s.name == "milter" || (s.name.empty() && s.family == AF_UNIX)) {
+      auto acc = std::make_unique<GenericAcceptor>(
+          main_, asio::generic::stream_protocol(s.family, 0), s.fd);
+      milterAcceptors_.emplace_back(std::move(acc), s.family != AF_UNIX);
+      core::log::info("milter listening on " + s.address + " (from systemd)");
+      milterActivated = true;
+    } else if (s.name == "admin" && s.family != AF_UNIX) {
+      admin_.adopt(s.fd, v6, s.address);
+      adminActivated = true;
+    } else if (s.family == AF_INET || s.family == AF_INET6) {
+      acceptors_.push_back(std::make_unique<asio::ip::tcp::acceptor>(
+          main_, v6 ? asio::ip::tcp::v6() : asio::ip::tcp::v4(), s.fd));
+      core::log::info("listening on " + s.address + " (from systemd)");
+      smtpActivated = true;
+    } else {
+      core::log::error("socket activation: " + s.address + " (" + s.name +
+                       ") is neither TCP for SMTP nor named milter or admin");
+      return 1;
+    }
+  }
+  // Sockets systemd passed replace the configured addresses of their kind.
+  for (const auto& l : smtpActivated ? std::vector<config::ListenAddress>{} : c.listen) {
     try {
       auto addr = asio::ip::make_address(l.host == "localhost" ? "127.0.0.1" : l.host);
       auto acc = std::make_unique<asio::ip::tcp::acceptor>(main_);
@@ -130,14 +164,25 @@ int Server::run() {
       return 1;
     }
   }
-  for (const auto& m : c.milter.listen)
-    if (!listenMilter(m)) return 1;
-  if (c.adminListen && !admin_.listen(*c.adminListen)) return 1;
+  if (!milterActivated)
+    for (const auto& m : c.milter.listen)
+      if (!listenMilter(m)) return 1;
+  if (!adminActivated && c.adminListen && !admin_.listen(*c.adminListen)) return 1;
+
+  // Everything that needs root is done: ports bound, keys read, stores open.
+  std::vector<std::string> owned = {c.quarantineDir, c.rules.cacheDir};
+  if (c.downstream.kind == relay::DownstreamUrl::Kind::Maildir) owned.push_back(c.downstream.path);
+  if (c.store.starts_with("lmdb:")) owned.push_back(c.store.substr(5));
+  owned.insert(owned.end(), milterSocketPaths_.begin(), milterSocketPaths_.end());
+  if (auto err = dropPrivileges(c, owned); !err.empty()) {
+    core::log::error(err);
+    return 1;
+  }
   core::metrics::Registry::instance()
       .gauge("portcullis_build_info", "Always 1; the version is a label",
              {{"version", PORTCULLIS_VERSION_STRING}})
       .set(1);
-  if (c.listen.empty()) core::log::info("milter only: no SMTP listener");
+  if (acceptors_.empty()) core::log::info("milter only: no SMTP listener");
   core::log::info("downstream " + c.downstream.str() +
                   ", relay_domains: " + std::to_string(c.relayDomains.size()) +
                   ", workers: " + std::to_string(c.workers));

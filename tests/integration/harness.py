@@ -284,6 +284,8 @@ class Gateway:
             f.write(f'listen = ["127.0.0.1:{self.port}"]\nhostname = "gw.test"\n'
                     f'downstream = "{downstream}"\nrelay_domains = [{domains}]\nworkers = 2\n'
                     f'log_level = "debug"\n'
+                    # Tests run as root on CI; the gateway refuses that unless told, or given a user.
+                    + ('run_as_root = true\n' if os.geteuid() == 0 and "user =" not in extra else "")
                     # State stays in the process unless a test asks for a store of its own.
                     + ("" if "store =" in extra else 'store = "memory:"\n')
                     + f'{extra}\n'
