@@ -554,9 +554,13 @@ void interpret(Reader& r, const toml::table& root, Config& c) {
     r.error(root.get("milter"), "'milter' must be a table");
   }
   if (const toml::table* t = root["admin"].as_table()) {
-    r.checkKeys(*t, "admin.", {"listen"});
+    r.checkKeys(*t, "admin.", {"listen", "console_password"});
     std::string spec;
     r.str(*t, "listen", spec, "admin.");
+    r.str(*t, "console_password", c.consolePassword, "admin.");
+    if (!c.consolePassword.empty() && c.consolePassword.size() < 12)
+      r.error(t->get("console_password"),
+              "admin.console_password: at least 12 characters (it guards quarantine release)");
     if (!spec.empty()) {
       std::string why;
       if (auto a = parseListen(spec, &why))

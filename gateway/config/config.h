@@ -94,6 +94,8 @@ struct Config {
 
   // The admin listener ([admin] listen): /metrics, /healthz, /readyz. None: off.
   std::optional<ListenAddress> adminListen;
+  // The web console's password ([admin] console_password); empty: the console is off.
+  std::string consolePassword;
 
   // Messages the verdict quarantines ([quarantine] dir): a maildir, see quarantine_store.h.
   std::string quarantineDir = "./var/quarantine";

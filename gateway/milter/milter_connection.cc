@@ -8,6 +8,7 @@
 
 #include "gateway/auth/auth_results.h"
 #include "gateway/core/headers.h"
+#include "gateway/core/activity.h"
 #include "gateway/core/log.h"
 #include "gateway/core/metrics.h"
 #include "gateway/proxy/stage_runner.h"
@@ -191,6 +192,7 @@ void MilterConnection::logTransaction(const core::Decision& d, const core::Verdi
   if (!learned.empty()) fields.push_back({"learned", learned});
   core::log::event(core::log::Level::Info, "transaction", fields, "milter");
   core::metrics::countTransaction("milter", d.action, v);
+  core::activity::recordTransaction("milter", info, *tx, d.action, v, reply);
 }
 
 }  // namespace portcullis::milter

@@ -66,8 +66,8 @@ std::vector<ActivatedSocket> takeActivatedSockets(std::string* error) {
     ::fcntl(s.fd, F_SETFD, FD_CLOEXEC);
     int type = 0, listening = 0;
     socklen_t len = sizeof type;
-    const bool stream = ::getsockopt(s.fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 &&
-                        type == SOCK_STREAM;
+    const bool stream =
+        ::getsockopt(s.fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 && type == SOCK_STREAM;
     len = sizeof listening;
     const bool accepts =
         ::getsockopt(s.fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) == 0 && listening;

@@ -8,8 +8,8 @@ namespace portcullis::net {
 
 struct ActivatedSocket {
   int fd = -1;
-  std::string name;  // FileDescriptorName= of the socket unit; "" when none was given
-  int family = 0;    // AF_INET, AF_INET6, AF_UNIX
+  std::string name;     // FileDescriptorName= of the socket unit; "" when none was given
+  int family = 0;       // AF_INET, AF_INET6, AF_UNIX
   std::string address;  // for the log: "127.0.0.1:25", "/run/portcullis/milter.sock"
 };
 

@@ -1,5 +1,7 @@
 #include "gateway/proxy/admin_server.h"
 
+#include <cstdlib>
+
 #include "gateway/core/log.h"
 #include "gateway/core/metrics.h"
 
@@ -9,15 +11,11 @@ namespace {
 
 std::string response(int code, std::string_view reason, std::string_view contentType,
                      const std::string& body, bool head = false) {
-  std::string out = "HTTP/1.1 " + std::to_string(code) + " " + std::string(reason) + "\r\n";
-  out += "Content-Type: " + std::string(contentType) + "\r\n";
-  out += "Content-Length: " + std::to_string(body.size()) + "\r\n";
-  out += "Cache-Control: no-store\r\nConnection: close\r\n\r\n";
-  if (!head) out += body;
-  return out;
+  return httpResponse(code, reason, contentType, body, "", head);
 }
 
 constexpr size_t kMaxRequest = 8192;
+constexpr size_t kMaxBody = 16384;
 constexpr auto kTimeout = std::chrono::seconds(5);
 
 }  // namespace
@@ -113,12 +111,36 @@ asio::awaitable<void> AdminServer::serve(asio::ip::tcp::socket socket) {
     if (ec) co_return;
     request.append(buf, n);
   }
-  const std::string out =
-      request.size() >= kMaxRequest && request.find("\r\n\r\n") == std::string::npos
-          ? std::string(
-                "HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n"
-                "Content-Length: 0\r\n\r\n")
-          : respond(request, ready_());
+  std::string out;
+  const size_t headEnd = request.find("\r\n\r\n");
+  auto parsed = headEnd == std::string::npos ? std::nullopt
+                                             : parseRequestHead(request.substr(0, headEnd + 2));
+  if (headEnd == std::string::npos) {
+    out =
+        "HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n"
+        "Content-Length: 0\r\n\r\n";
+  } else if (parsed && console_ && Console::handles(parsed->path)) {
+    // The body (a login form, a quarantine id): Content-Length bytes, bounded.
+    const size_t length = std::strtoul(parsed->header("content-length").c_str(), nullptr, 10);
+    if (length > kMaxBody) {
+      out = response(413, "Payload Too Large", "text/plain", "request body too large\n");
+    } else {
+      std::string body = request.substr(headEnd + 4);
+      while (body.size() < length) {
+        std::error_code ec;
+        size_t n = co_await socket.async_read_some(asio::buffer(buf),
+                                                   asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) co_return;
+        body.append(buf, n);
+      }
+      parsed->body = body.substr(0, length);
+      // A release waits for the downstream, bounded by the relay's own timeouts.
+      deadline.cancel();
+      out = co_await console_->handle(*parsed);
+    }
+  } else {
+    out = respond(request, ready_());
+  }
   std::error_code ec;
   co_await asio::async_write(socket, asio::buffer(out),
                              asio::redirect_error(asio::use_awaitable, ec));

@@ -3,6 +3,7 @@
 //   GET /metrics   the Prometheus text format (core::metrics)
 //   GET /healthz   200 while the process serves requests at all
 //   GET /readyz    200 while it accepts mail, 503 once shutting down
+//   /console       the web console (console.h), when a password is configured
 // One request per connection, bounded in size and time; anything else gets 404 or 405.
 #pragma once
 #include <functional>
@@ -11,12 +12,15 @@
 
 #include "gateway/config/config.h"
 #include "gateway/net/asio.h"
+#include "gateway/proxy/console.h"
 
 namespace portcullis::proxy {
 
 class AdminServer {
  public:
   AdminServer(asio::io_context& ctx, std::function<bool()> ready);
+  // Serves /console through `console` from now on.
+  void setConsole(std::unique_ptr<Console> console) { console_ = std::move(console); }
   // Binds; false (logged) when it cannot.
   bool listen(const config::ListenAddress& address);
   // Serves on a listening socket systemd passed (socket activation).
@@ -35,6 +39,7 @@ class AdminServer {
   asio::io_context& ctx_;
   std::function<bool()> ready_;
   std::unique_ptr<asio::ip::tcp::acceptor> acceptor_;
+  std::unique_ptr<Console> console_;
 };
 
 }  // namespace portcullis::proxy

@@ -14,7 +14,9 @@
 namespace portcullis::proxy {
 
 namespace {
-std::string errnoText(const std::string& what) { return what + ": " + std::strerror(errno); }
+std::string errnoText(const std::string& what) {
+  return what + ": " + std::strerror(errno);
+}
 
 // The path and, for a directory, everything under it (state directories hold a few files or a
 // maildir; the quarantine may hold many, which is still one pass at start-up).
@@ -25,7 +27,8 @@ std::string chownTree(const std::string& path, uid_t uid, gid_t gid) {
   if (!std::filesystem::is_directory(std::filesystem::symlink_status(path, ec))) return "";
   for (auto it = std::filesystem::recursive_directory_iterator(path, ec);
        !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec))
-    if (::lchown(it->path().c_str(), uid, gid) != 0) return errnoText("chown " + it->path().string());
+    if (::lchown(it->path().c_str(), uid, gid) != 0)
+      return errnoText("chown " + it->path().string());
   return ec ? "chown " + path + ": " + ec.message() : "";
 }
 }  // namespace

@@ -12,6 +12,7 @@
 
 #include "gateway/auth/auth_results.h"
 #include "gateway/core/headers.h"
+#include "gateway/core/activity.h"
 #include "gateway/core/log.h"
 #include "gateway/core/metrics.h"
 #include "gateway/core/text.h"
@@ -708,6 +709,7 @@ void ProxySession::logTransaction(const core::Decision& d, const core::Verdict& 
   if (!learned.empty()) fields.push_back({"learned", learned});
   core::log::event(core::log::Level::Info, "transaction", fields);
   core::metrics::countTransaction("smtp", d.action, v);
+  core::activity::recordTransaction("smtp", info, *tx, d.action, v, r.summary());
 }
 
 asio::awaitable<void> ProxySession::onStartTls() {

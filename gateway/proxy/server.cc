@@ -5,15 +5,16 @@
 
 #include <csignal>
 
+#include "gateway/content/content_rules_check.h"
 #include "gateway/core/log.h"
 #include "gateway/core/metrics.h"
 #include "gateway/core/thread_role.h"
 #include "gateway/milter/milter_connection.h"
-#include "gateway/net/tls_context.h"
-#include "gateway/relay/maildir_downstream.h"
 #include "gateway/net/socket_activation.h"
+#include "gateway/net/tls_context.h"
 #include "gateway/proxy/privileges.h"
 #include "gateway/quarantine/quarantine_store.h"
+#include "gateway/relay/maildir_downstream.h"
 
 namespace portcullis::proxy {
 
@@ -202,6 +203,7 @@ int Server::run() {
   for (auto& [acc, tcp] : milterAcceptors_)
     asio::co_spawn(main_, milterAcceptLoop(*acc, tcp), asio::detached);
   asio::co_spawn(main_, signalLoop(), asio::detached);
+  admin_.setConsole(std::make_unique<Console>(consoleBackend()));
   admin_.start();
   core::markEventLoopThread();  // the accept and signal loop
   main_.run();
@@ -210,6 +212,38 @@ int Server::run() {
   core::log::info("stopped; blocking calls refused on event-loop threads: " +
                   std::to_string(core::blockingCallsRefused()));
   return 0;
+}
+
+ConsoleBackend Server::consoleBackend() {
+  ConsoleBackend b;
+  b.password = [this] { return current()->config->consolePassword; };
+  b.quarantineDir = [this] { return current()->config->quarantineDir; };
+  b.rules = [this] {
+    std::vector<RuleRow> out;
+    auto snapshot = current();
+    for (const auto& check : snapshot->pipeline->checks()) {
+      const auto* content = dynamic_cast<const content::ContentRulesCheck*>(check.get());
+      if (!content) continue;
+      const auto& compiled = content->compiled();
+      for (const auto& r : compiled.rules())
+        // "__" names are SpamAssassin's non-scoring parts of meta rules, not rules to show.
+        if (r.support == rules::Support::Ok && !r.name.starts_with("__"))
+          out.push_back({r.name, r.description, r.score(compiled.scoreSet())});
+    }
+    return out;
+  };
+  b.release = [this](std::string id, std::string who) {
+    return consoleRelease(std::move(id), std::move(who));
+  };
+  b.filePool = &shared_.filePool;
+  return b;
+}
+
+asio::awaitable<quarantine::ReleaseResult> Server::consoleRelease(std::string id, std::string who) {
+  auto snapshot = current();
+  const quarantine::QuarantineStore store(snapshot->config->quarantineDir);
+  auto result = co_await quarantine::release(store, id, *snapshot->config, shared_, who);
+  co_return result;
 }
 
 asio::awaitable<void> Server::acceptLoop(asio::ip::tcp::acceptor& acceptor) {

@@ -33,6 +33,10 @@ class Server {
   void reload();
   void beginShutdown();
   std::shared_ptr<const config::Snapshot> current();
+  // The web console's view of this server: the current config's rules, and releases through
+  // the current downstream.
+  ConsoleBackend consoleBackend();
+  asio::awaitable<quarantine::ReleaseResult> consoleRelease(std::string id, std::string who);
 
   std::string configPath_;
   std::vector<config::Override> overrides_;
