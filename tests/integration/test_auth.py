@@ -212,8 +212,13 @@ class AuthProxyTest(unittest.TestCase):
         self.assertEqual(code, 550, text)
         self.assertIn("5.7.1", text)
         code, text = self.send("news@quarantine.test", base_message(frm="news@quarantine.test"))
-        self.assertEqual(code, 451, text)  # the quarantine action (held until a quarantine store exists)
+        self.assertEqual(code, 250, text)  # the quarantine action: held, not delivered
+        self.assertIn("queued as", text)
         self.assertEqual(self.gw.maildir_messages(), [])
+        held = os.listdir(os.path.join(self.gw.dir, "quarantine", "new"))
+        self.assertEqual(held, [text.rsplit(" ", 1)[-1]])
+        with open(os.path.join(self.gw.dir, "quarantine", "new", held[0]), "rb") as f:
+            self.assertIn(b"DMARC_POLICY_QUARANTINE", f.read())
         # A valid signature aligned with From: delivered with our header; a forged one that claims
         # our authserv-id is removed first.
         forged_ar = b"Authentication-Results: gw.test; dmarc=pass header.from=example.test\r\n"
