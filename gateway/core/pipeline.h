@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "gateway/core/check.h"
+#include "gateway/core/metrics.h"
 
 namespace portcullis::core {
 
@@ -26,6 +27,7 @@ class Pipeline {
 
  private:
   std::vector<std::shared_ptr<const Check>> checks_;
+  std::vector<metrics::Histogram*> latency_;  // per check, same order
 };
 
 }  // namespace portcullis::core

@@ -77,6 +77,9 @@ class AdminTest(unittest.TestCase):
         self.assertGreaterEqual(samples['portcullis_stage_duration_seconds_count{stage="data"}'], 2)
         self.assertEqual(samples['portcullis_stage_duration_seconds_bucket{stage="data",le="+Inf"}'],
                          samples['portcullis_stage_duration_seconds_count{stage="data"}'])
+        # Per check as well: every message ran the authentication check.
+        self.assertEqual(types["portcullis_check_duration_seconds"], "histogram")
+        self.assertGreaterEqual(samples['portcullis_check_duration_seconds_count{check="auth"}'], 2)
         self.assertGreater(sum(v for k, v in samples.items()
                                if k.startswith("portcullis_dns_lookups_total")), 0)
         self.assertEqual(samples['portcullis_downstream_replies_total{class="2xx"}'], 2)
