@@ -62,20 +62,21 @@ int list(const quarantine::QuarantineStore& store) {
     for (const auto& r : e.recipients) rcpts += (rcpts.empty() ? "" : ",") + r;
     std::cout << e.id << "  " << isoTime(e.time) << "  score " << score << "  <" << e.mailFrom
               << "> -> " << cut(rcpts, 60) << "  " << e.size
-              << " bytes\n    Subject: " << cut(core::withoutControls(e.subject), 70) << "\n";
+              << " bytes\n    From: " << cut(core::withoutControls(e.from), 50)
+              << "  Subject: " << cut(core::withoutControls(e.subject), 70) << "\n";
   }
   std::cout << entries.size() << " message(s)\n";
   return 0;
 }
 
 int show(const quarantine::QuarantineStore& store, const std::string& id) {
-  auto e = store.find(id);
-  auto message = e ? store.message(id) : std::nullopt;
-  if (!e || !message) {
+  auto held = store.read(id);
+  if (!held) {
     std::cerr << "portcullis quarantine: no quarantined message " << id << " in " << store.dir()
               << "\n";
     return 1;
   }
+  const quarantine::Entry* e = &held->entry;
   char score[32];
   std::snprintf(score, sizeof score, "%.2f", e->score);
   std::string rcpts;
@@ -85,8 +86,8 @@ int show(const quarantine::QuarantineStore& store, const std::string& id) {
             << "\nfrom:       <" << e->mailFrom << ">\nto:         " << rcpts
             << "\nscore:      " << score << "\ndecided by: " << e->decidedBy
             << "\nsymbols:    " << (e->symbols.empty() ? "-" : e->symbols)
-            << "\nsize:       " << message->size() << " bytes\n\n"
-            << *message;
+            << "\nsize:       " << held->message.size() << " bytes\n\n"
+            << held->message;
   return 0;
 }
 

@@ -252,21 +252,13 @@ std::vector<Entry> QuarantineStore::list(std::vector<std::string>* problems) con
   return out;
 }
 
-std::optional<Entry> QuarantineStore::find(std::string_view id) const {
+std::optional<QuarantineStore::Held> QuarantineStore::read(std::string_view id) const {
   if (!validId(id)) return std::nullopt;
   auto bytes = readFile(path(id));
   auto parsed = bytes ? parseFile(*bytes) : std::nullopt;
   if (!parsed) return std::nullopt;
   parsed->entry.id = std::string(id);
-  return parsed->entry;
-}
-
-std::optional<std::string> QuarantineStore::message(std::string_view id) const {
-  if (!validId(id)) return std::nullopt;
-  auto bytes = readFile(path(id));
-  auto parsed = bytes ? parseFile(*bytes) : std::nullopt;
-  if (!parsed) return std::nullopt;
-  return std::string(parsed->message);
+  return Held{std::move(parsed->entry), std::string(parsed->message)};
 }
 
 bool QuarantineStore::keepRecipients(std::string_view id,

@@ -44,9 +44,13 @@ class QuarantineStore {
   std::string hold(Entry meta, std::string_view prepend, std::string_view message) const;
   // Newest first. Files that cannot be read are skipped (named in `problems` when given).
   std::vector<Entry> list(std::vector<std::string>* problems = nullptr) const;
-  std::optional<Entry> find(std::string_view id) const;
-  // The message as it goes downstream: the X-Quarantine-* block removed.
-  std::optional<std::string> message(std::string_view id) const;
+  // One held message, read once: its entry, and the message as it goes downstream (the
+  // X-Quarantine-* block removed).
+  struct Held {
+    Entry entry;
+    std::string message;
+  };
+  std::optional<Held> read(std::string_view id) const;
   // True when it was there.
   bool remove(std::string_view id) const;
   // Replaces the stored recipients (after a release reached only some), atomically.

@@ -15,11 +15,6 @@
 namespace portcullis::quarantine {
 
 namespace {
-struct Loaded {
-  std::optional<Entry> entry;
-  std::optional<std::string> message;
-};
-
 core::metrics::Counter& releases(const char* result) {
   return core::metrics::Registry::instance().counter("portcullis_quarantine_releases_total",
                                                      "Quarantine releases by result",
@@ -31,18 +26,13 @@ asio::awaitable<ReleaseResult> release(const QuarantineStore& store, std::string
                                        const config::Config& config, proxy::SharedState& shared,
                                        std::string who) {
   ReleaseResult out;
-  auto load = [&store, id] {
-    Loaded l;
-    l.entry = store.find(id);
-    if (l.entry) l.message = store.message(id);
-    return l;
-  };
-  Loaded loaded = co_await net::offLoop(shared.filePool, std::move(load));
-  if (!loaded.entry || !loaded.message) {
+  auto load = [&store, id] { return store.read(id); };
+  auto held = co_await net::offLoop(shared.filePool, std::move(load));
+  if (!held) {
     out.detail = "no quarantined message " + id;
     co_return out;
   }
-  const Entry& e = *loaded.entry;
+  const Entry& e = held->entry;
 
   core::Transaction tx;
   tx.id = e.id;
@@ -55,7 +45,7 @@ asio::awaitable<ReleaseResult> release(const QuarantineStore& store, std::string
   tx.mailFrom = *from;
   tx.body8bit = e.body8bit;
   tx.smtputf8 = e.smtputf8;
-  tx.message = std::move(*loaded.message);
+  tx.message = std::move(held->message);
   // The original client, so that XCLIENT/XFORWARD tell the downstream who really sent it.
   core::SessionInfo session;
   session.id = e.id;

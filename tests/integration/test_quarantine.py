@@ -49,7 +49,7 @@ class QuarantineTest(unittest.TestCase):
         out, _ = self.cli("list")
         self.assertIn(qid, out)
         self.assertIn("<spammer@sender.test> -> bob@example.com,carol@example.com", out)
-        self.assertIn("Subject: held for review", out)
+        self.assertIn("From: a@sender.test  Subject: held for review", out)
         self.assertIn("1 message(s)", out)
 
         out, _ = self.cli("show", qid)

@@ -46,8 +46,9 @@ TEST_CASE("quarantine store: hold, list, find, message, keep recipients, remove"
   CHECK(again == "1A2B.1-2");
   CHECK(std::filesystem::is_empty(dir.path + "/q/tmp"));
 
-  auto e = store.find(id);
-  REQUIRE(e);
+  auto held = store.read(id);
+  REQUIRE(held);
+  const Entry* e = &held->entry;
   CHECK(e->mailFrom == "spammer@sender.test");
   CHECK(e->recipients == std::vector<std::string>{"bob@example.com", "carol@example.com"});
   CHECK(e->helo == "client.test");
@@ -57,19 +58,19 @@ TEST_CASE("quarantine store: hold, list, find, message, keep recipients, remove"
   CHECK(e->subject == "café");
   CHECK(e->from == "Spammer <spammer@sender.test>");
   CHECK(e->time > 0);
-  CHECK(store.message(id) == prepend + message);
+  CHECK(held->message == prepend + message);
 
   auto all = store.list();
   REQUIRE(all.size() == 2);
   CHECK(all[0].size == prepend.size() + message.size());
 
   REQUIRE(store.keepRecipients(id, {"carol@example.com"}));
-  CHECK(store.find(id)->recipients == std::vector<std::string>{"carol@example.com"});
-  CHECK(store.message(id) == prepend + message);
+  CHECK(store.read(id)->entry.recipients == std::vector<std::string>{"carol@example.com"});
+  CHECK(store.read(id)->message == prepend + message);
 
   CHECK(store.remove(id));
   CHECK_FALSE(store.remove(id));
-  CHECK_FALSE(store.find(id));
+  CHECK_FALSE(store.read(id));
   CHECK(store.list().size() == 1);
 }
 
