@@ -11,8 +11,8 @@
 #include <asio/experimental/awaitable_operators.hpp>
 
 #include "gateway/auth/auth_results.h"
-#include "gateway/core/headers.h"
 #include "gateway/core/activity.h"
+#include "gateway/core/headers.h"
 #include "gateway/core/log.h"
 #include "gateway/core/metrics.h"
 #include "gateway/core/text.h"
@@ -611,17 +611,15 @@ asio::awaitable<void> ProxySession::onMessage() {
       co_await downstream_->reset();
       r = makeReply(250, "2.0.0", "Ok");
       break;
-    case core::Action::Quarantine:
+    case core::Action::Quarantine: {
       co_await downstream_->reset();
-      r = co_await holdInQuarantine(verdict, d, outcome.headers);
+      std::string prepend = addedHeaders(verdict, d, policy, outcome.headers);
+      r = co_await holdInQuarantine(verdict, d, std::move(prepend));
       break;
+    }
     case core::Action::Accept:
     case core::Action::AddHeaders: {
-      std::string prepend = core::receivedHeader(session_.info(), *tx, config_.hostname,
-                                                 std::chrono::system_clock::now());
-      for (const auto& h : outcome.headers) prepend += core::formatHeader(h);
-      for (const auto& h : core::verdictHeaders(verdict, d, policy.thresholds))
-        prepend += core::formatHeader(h);
+      const std::string prepend = addedHeaders(verdict, d, policy, outcome.headers);
       r = co_await downstream_->data(*tx, prepend);
       core::metrics::Registry::instance()
           .counter("portcullis_downstream_replies_total",
@@ -640,20 +638,27 @@ asio::awaitable<void> ProxySession::onMessage() {
   session_.answer(r);
 }
 
+// What goes before the message, whether it is relayed or held: our Received field, the
+// checks' fields (Authentication-Results) and the verdict's X-Spam-* fields.
+std::string ProxySession::addedHeaders(const core::Verdict& verdict, const core::Decision& d,
+                                       const core::Policy& policy,
+                                       const std::vector<core::HeaderField>& fromChecks) {
+  std::string prepend = core::receivedHeader(session_.info(), *session_.transaction(),
+                                             config_.hostname, std::chrono::system_clock::now());
+  for (const auto& h : fromChecks) prepend += core::formatHeader(h);
+  for (const auto& h : core::verdictHeaders(verdict, d, policy.thresholds))
+    prepend += core::formatHeader(h);
+  return prepend;
+}
+
 // Held in the quarantine as it would have gone downstream (the same header fields prepended),
 // durably, before the sender hears 250; a store that cannot take it makes a 451, so the
 // sender keeps the message.
 asio::awaitable<Reply> ProxySession::holdInQuarantine(const core::Verdict& verdict,
                                                       const core::Decision& d,
-                                                      const std::vector<core::HeaderField>& added) {
+                                                      std::string prepend) {
   const auto* tx = session_.transaction();
   const auto& info = session_.info();
-  const core::Policy& policy = tx->policy ? *tx->policy : *config_.policies.fallback();
-  std::string prepend =
-      core::receivedHeader(info, *tx, config_.hostname, std::chrono::system_clock::now());
-  for (const auto& h : added) prepend += core::formatHeader(h);
-  for (const auto& h : core::verdictHeaders(verdict, d, policy.thresholds))
-    prepend += core::formatHeader(h);
   quarantine::Entry meta;
   meta.id = tx->id;
   meta.mailFrom = tx->mailFrom.str();

@@ -44,9 +44,11 @@ class ProxySession {
   asio::awaitable<void> onMail();
   asio::awaitable<void> onRcpt();
   asio::awaitable<void> onMessage();
+  std::string addedHeaders(const core::Verdict& verdict, const core::Decision& d,
+                           const core::Policy& policy,
+                           const std::vector<core::HeaderField>& fromChecks);
   asio::awaitable<core::Reply> holdInQuarantine(const core::Verdict& verdict,
-                                                const core::Decision& d,
-                                                const std::vector<core::HeaderField>& added);
+                                                const core::Decision& d, std::string prepend);
   asio::awaitable<void> onStartTls();
   core::CheckContext context(const core::Policy& policy, const core::Address* rcpt = nullptr);
   void logTransaction(const core::Decision& d, const core::Verdict& v, const core::Reply& r,
