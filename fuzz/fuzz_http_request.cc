@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "gateway/proxy/http_request.h"
+#include "gateway/proxy/http.h"
 
 using namespace portcullis::proxy;
 

@@ -28,9 +28,8 @@ class AdminServer {
   void start();
   void stop();
 
-  // The response to one request head ("GET /metrics HTTP/1.1\r\n..."), whole: status line,
-  // headers and body. Separate from the socket, for tests.
-  static std::string respond(std::string_view requestHead, bool ready);
+  // The whole response to a request for /metrics, /healthz or /readyz (or anything else).
+  static std::string respond(const HttpRequest& request, bool ready);
 
  private:
   asio::awaitable<void> acceptLoop();

@@ -32,22 +32,15 @@ std::string json(int code, std::string_view reason, const std::string& body) {
   return httpResponse(code, reason, "application/json", body);
 }
 
+std::string loginPage(const std::string& error) {
+  return std::string(kConsoleLoginPage) +
+         (error.empty() ? "" : "<p class=error>" + error + "</p>") + "</main></body></html>";
+}
+
 bool sameSecret(const std::string& a, const std::string& b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 }  // namespace
-
-std::string httpResponse(int code, std::string_view reason, std::string_view contentType,
-                         const std::string& body, const std::string& extraHeaders, bool head) {
-  std::string out = "HTTP/1.1 " + std::to_string(code) + " " + std::string(reason) + "\r\n";
-  out += "Content-Type: " + std::string(contentType) + "\r\n";
-  out += "Content-Length: " + std::to_string(body.size()) + "\r\n";
-  out += "Cache-Control: no-store\r\nConnection: close\r\n";
-  out += extraHeaders;
-  out += "\r\n";
-  if (!head) out += body;
-  return out;
-}
 
 std::string Console::newSession() {
   unsigned char raw[32];
@@ -137,8 +130,7 @@ asio::awaitable<std::string> Console::handle(const HttpRequest& r) {
     if (!sameSecret(formValue(r.body, "password"), password)) {
       core::log::warn("console: failed login");
       co_return httpResponse(401, "Unauthorized", "text/html; charset=utf-8",
-                             std::string(kConsoleLoginPage) +
-                                 "<p class=error>Wrong password.</p></main></body></html>");
+                             loginPage("Wrong password."));
     }
     const std::string token = newSession();
     co_return httpResponse(303, "See Other", "text/plain", "",
@@ -147,8 +139,7 @@ asio::awaitable<std::string> Console::handle(const HttpRequest& r) {
   }
   if (!loggedIn(r)) {
     if (r.path == "/console" && (r.method == "GET" || r.method == "HEAD"))
-      co_return httpResponse(200, "OK", "text/html; charset=utf-8",
-                             std::string(kConsoleLoginPage) + "</main></body></html>");
+      co_return httpResponse(200, "OK", "text/html; charset=utf-8", loginPage(""));
     co_return json(401, "Unauthorized", "{\"error\":\"log in first\"}");
   }
   if (r.path == "/console" && (r.method == "GET" || r.method == "HEAD"))

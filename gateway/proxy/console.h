@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "gateway/net/asio.h"
-#include "gateway/proxy/http_request.h"
+#include "gateway/proxy/http.h"
 #include "gateway/quarantine/release.h"
 
 namespace portcullis::proxy {
@@ -53,12 +53,7 @@ class Console {
   std::map<std::string, std::chrono::steady_clock::time_point> sessions_;  // token -> expiry
 };
 
-// The response helper the admin listener shares.
-std::string httpResponse(int code, std::string_view reason, std::string_view contentType,
-                         const std::string& body, const std::string& extraHeaders = "",
-                         bool head = false);
-
-// The console's page (console_page.cc).
+// The console's pages (console_page.cc); the login page is open at the end, for an error line.
 extern const char* const kConsoleLoginPage;
 extern const char* const kConsolePage;
 

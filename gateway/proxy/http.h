@@ -1,5 +1,6 @@
-// One HTTP/1.1 request as the admin listener reads it: request line, header fields, and a body
-// of Content-Length bytes. Bounded by the caller; parsing never throws.
+// The admin listener's HTTP/1.1: one request as it reads it (request line, header fields, a
+// body of Content-Length bytes; bounded by the caller, parsing never throws) and a whole
+// response.
 #pragma once
 #include <map>
 #include <optional>
@@ -27,5 +28,11 @@ std::optional<HttpRequest> parseRequestHead(std::string_view head);
 std::string formValue(std::string_view form, std::string_view key);
 // The value of cookie `name` in a Cookie header.
 std::string cookieValue(std::string_view cookieHeader, std::string_view name);
+
+// Status line, Content-Type, Content-Length, no caching, Connection: close, `extraHeaders`
+// (each ending in CRLF), then the body unless `head`.
+std::string httpResponse(int code, std::string_view reason, std::string_view contentType,
+                         const std::string& body, const std::string& extraHeaders = "",
+                         bool head = false);
 
 }  // namespace portcullis::proxy

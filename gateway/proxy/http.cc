@@ -1,4 +1,4 @@
-#include "gateway/proxy/http_request.h"
+#include "gateway/proxy/http.h"
 
 #include <cctype>
 
@@ -90,6 +90,18 @@ std::string cookieValue(std::string_view header, std::string_view name) {
     header.remove_prefix(semi + 1);
   }
   return "";
+}
+
+std::string httpResponse(int code, std::string_view reason, std::string_view contentType,
+                         const std::string& body, const std::string& extraHeaders, bool head) {
+  std::string out = "HTTP/1.1 " + std::to_string(code) + " " + std::string(reason) + "\r\n";
+  out += "Content-Type: " + std::string(contentType) + "\r\n";
+  out += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+  out += "Cache-Control: no-store\r\nConnection: close\r\n";
+  out += extraHeaders;
+  out += "\r\n";
+  if (!head) out += body;
+  return out;
 }
 
 }  // namespace portcullis::proxy
