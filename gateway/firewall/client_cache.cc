@@ -15,20 +15,20 @@ std::optional<ClientCache::Entry> ClientCache::get(const std::string& ip, Clock:
 
 void ClientCache::pass(const std::string& ip, std::chrono::seconds ttl, Clock::time_point now) {
   if (ttl.count() <= 0) return;
-  {
-    // A session that began before another connection from this address failed a test must
-    // not wash that failure out when it ends.
-    std::lock_guard lock(mutex_);
-    if (auto it = entries_.find(ip);
-        it != entries_.end() && !it->second.passed && it->second.expires > now)
-      return;
-  }
+  std::lock_guard lock(mutex_);
+  // A session that began before another connection from this address failed a test must not
+  // wash that failure out when it ends (checked and written under one lock).
+  if (auto it = entries_.find(ip);
+      it != entries_.end() && !it->second.passed && it->second.expires > now)
+    return;
   put(ip, Entry{true, now + ttl, ""}, now);
 }
 
 void ClientCache::fail(const std::string& ip, std::string reason, std::chrono::seconds ttl,
                        Clock::time_point now) {
-  if (ttl.count() > 0) put(ip, Entry{false, now + ttl, std::move(reason)}, now);
+  if (ttl.count() <= 0) return;
+  std::lock_guard lock(mutex_);
+  put(ip, Entry{false, now + ttl, std::move(reason)}, now);
 }
 
 void ClientCache::setCapacity(size_t maxEntries) {
@@ -42,7 +42,6 @@ size_t ClientCache::size() const {
 }
 
 void ClientCache::put(const std::string& ip, Entry e, Clock::time_point now) {
-  std::lock_guard lock(mutex_);
   if (max_ == 0) return;
   if (entries_.size() >= max_ && !entries_.contains(ip)) {
     std::erase_if(entries_, [now](const auto& kv) { return kv.second.expires <= now; });

@@ -29,7 +29,7 @@ class ClientCache {
   size_t size() const;
 
  private:
-  void put(const std::string& ip, Entry e, Clock::time_point now);
+  void put(const std::string& ip, Entry e, Clock::time_point now);  // mutex_ held
 
   mutable std::mutex mutex_;
   size_t max_;

@@ -2,6 +2,11 @@
 
 namespace portcullis::firewall {
 
+namespace {
+// A remembered client's value: "pass", or this prefix and the failed test's symbol.
+constexpr std::string_view kFailPrefix = "fail ";
+}  // namespace
+
 std::optional<ConnectionLimiter::Refusal> countSharedRate(reputation::Store& store,
                                                           const core::IpAddress& ip,
                                                           const LimitSettings& s, int64_t nowMs) {
@@ -18,7 +23,7 @@ std::optional<ClientCache::Entry> sharedClientGet(reputation::Store& store, cons
   if (!v) return std::nullopt;
   ClientCache::Entry e;
   e.passed = *v == "pass";
-  if (!e.passed) e.reason = v->starts_with("fail ") ? v->substr(5) : *v;
+  if (!e.passed) e.reason = v->starts_with(kFailPrefix) ? v->substr(kFailPrefix.size()) : *v;
   return e;
 }
 
@@ -26,12 +31,13 @@ void sharedClientPass(reputation::Store& store, const std::string& ip, std::chro
                       int64_t now) {
   // A pass never replaces a live failure: the session that passed may have begun before
   // another connection from the address (on any node) failed.
-  store.putValueUnless("client:" + ip, "pass", static_cast<int>(ttl.count()), now, "fail ");
+  store.putValueUnless("client:" + ip, "pass", static_cast<int>(ttl.count()), now, kFailPrefix);
 }
 
 void sharedClientFail(reputation::Store& store, const std::string& ip, const std::string& reason,
                       std::chrono::seconds ttl, int64_t now) {
-  store.putValue("client:" + ip, "fail " + reason, static_cast<int>(ttl.count()), now);
+  store.putValue("client:" + ip, std::string(kFailPrefix) + reason, static_cast<int>(ttl.count()),
+                 now);
 }
 
 }  // namespace portcullis::firewall
