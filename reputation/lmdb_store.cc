@@ -233,19 +233,6 @@ std::optional<std::string> LmdbStore::getValue(const std::string& name, int64_t 
   return std::string(v.substr(9));
 }
 
-void LmdbStore::putValue(const std::string& name, const std::string& value, int ttlSeconds,
-                         int64_t now) {
-  std::string bytes = "v";
-  putRaw(bytes, uint64_t(now + ttlSeconds));
-  bytes += value;
-  write([&](MDB_txn* txn) {
-    MDB_val key = val(name), d = val(bytes);
-    if (int rc = mdb_put(txn, env_->state, &key, &d, 0))
-      throw StoreError(lmdbError("reputation store: put", rc));
-    pruneState(txn, now * 1000);
-  });
-}
-
 bool LmdbStore::putValueUnless(const std::string& name, const std::string& value, int ttlSeconds,
                                int64_t now, std::string_view keepPrefix) {
   std::string bytes = "v";
@@ -255,7 +242,7 @@ bool LmdbStore::putValueUnless(const std::string& name, const std::string& value
   // Read and write in one write transaction: LMDB has one writer at a time, across processes.
   write([&](MDB_txn* txn) {
     MDB_val key = val(name), d;
-    if (mdb_get(txn, env_->state, &key, &d) == 0) {
+    if (!keepPrefix.empty() && mdb_get(txn, env_->state, &key, &d) == 0) {
       auto v = view(d);
       if (v.size() >= 9 && v[0] == 'v' && int64_t(getRaw(v.data() + 1)) > now &&
           v.substr(9).starts_with(keepPrefix))

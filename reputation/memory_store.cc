@@ -60,18 +60,12 @@ std::optional<std::string> MemoryStore::getValue(const std::string& name, int64_
   return it->second.value;
 }
 
-void MemoryStore::putValue(const std::string& name, const std::string& value, int ttlSeconds,
-                           int64_t now) {
-  std::lock_guard lock(mutex_);
-  values_[name] = Value{value, now + ttlSeconds};
-  if (++writes_ % 4096 == 0) prune(now * 1000);
-}
-
 bool MemoryStore::putValueUnless(const std::string& name, const std::string& value, int ttlSeconds,
                                  int64_t now, std::string_view keepPrefix) {
   std::lock_guard lock(mutex_);
-  if (auto it = values_.find(name);
-      it != values_.end() && it->second.expires > now && it->second.value.starts_with(keepPrefix))
+  if (auto it = values_.find(name); !keepPrefix.empty() && it != values_.end() &&
+                                    it->second.expires > now &&
+                                    it->second.value.starts_with(keepPrefix))
     return false;
   values_[name] = Value{value, now + ttlSeconds};
   if (++writes_ % 4096 == 0) prune(now * 1000);

@@ -18,8 +18,6 @@ class MemoryStore final : public Store {
   std::vector<double> countEvents(const std::vector<std::string>& names, int windowSeconds,
                                   int64_t nowMs) override;
   std::optional<std::string> getValue(const std::string& name, int64_t now) override;
-  void putValue(const std::string& name, const std::string& value, int ttlSeconds,
-                int64_t now) override;
   bool putValueUnless(const std::string& name, const std::string& value, int ttlSeconds,
                       int64_t now, std::string_view keepPrefix) override;
 

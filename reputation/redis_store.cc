@@ -45,11 +45,11 @@ local p = tonumber(redis.call('GET', KEYS[2]) or '0') or 0
 return string.format('%.17g', c + p * tonumber(ARGV[2]))
 )lua";
 
-// SET with an expiry unless the live value begins with a prefix. KEYS[1] the value; ARGV: the
-// value, its lifetime (s), the prefix that keeps the old value.
+// SET with an expiry unless the live value begins with a prefix (an empty one keeps nothing).
+// KEYS[1] the value; ARGV: the value, its lifetime (s), the prefix that keeps the old value.
 constexpr const char* kPutUnlessScript = R"lua(
 local old = redis.call('GET', KEYS[1])
-if old and string.sub(old, 1, #ARGV[3]) == ARGV[3] then return 0 end
+if old and #ARGV[3] > 0 and string.sub(old, 1, #ARGV[3]) == ARGV[3] then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
 return 1
 )lua";
@@ -435,13 +435,6 @@ std::optional<std::string> RedisStore::getValue(const std::string& name, int64_t
     Reply r = p.run({"GET", kStatePrefix + name});
     if (r->type == REDIS_REPLY_NIL) return std::nullopt;
     return str(r.get());
-  });
-}
-
-void RedisStore::putValue(const std::string& name, const std::string& value, int ttlSeconds,
-                          int64_t) {
-  withConnection([&](Pipeline& p) {
-    p.run({"SET", kStatePrefix + name, value, "EX", std::to_string(std::max(1, ttlSeconds))});
   });
 }
 

@@ -60,11 +60,12 @@ class Store {
                                           int64_t nowMs) = 0;
   // A short value under `name`, gone after `ttlSeconds`.
   virtual std::optional<std::string> getValue(const std::string& name, int64_t now) = 0;
-  virtual void putValue(const std::string& name, const std::string& value, int ttlSeconds,
-                        int64_t now) = 0;
-  // putValue, atomically skipped while the live value begins with `keepPrefix`: a firewall pass
-  // must not overwrite a failure that another session (on any node) recorded meanwhile.
-  // True when written.
+  void putValue(const std::string& name, const std::string& value, int ttlSeconds, int64_t now) {
+    putValueUnless(name, value, ttlSeconds, now, {});
+  }
+  // putValue, atomically skipped while the live value begins with a non-empty `keepPrefix`: a
+  // firewall pass must not overwrite a failure that another session (on any node) recorded
+  // meanwhile. True when written.
   virtual bool putValueUnless(const std::string& name, const std::string& value, int ttlSeconds,
                               int64_t now, std::string_view keepPrefix) = 0;
   // True when other gateway processes see this store's state (Redis). The firewall then keeps
