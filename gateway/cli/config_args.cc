@@ -27,4 +27,20 @@ ArgTaken takeConfigArg(const std::vector<std::string>& args, size_t& i, ConfigAr
   return ArgTaken::Yes;
 }
 
+std::optional<std::vector<std::string>> splitConfigArgs(const std::vector<std::string>& args,
+                                                        ConfigArgs& out, std::string_view program) {
+  std::vector<std::string> rest;
+  for (size_t i = 0; i < args.size(); ++i) {
+    switch (takeConfigArg(args, i, out, program)) {
+      case ArgTaken::Error:
+        return std::nullopt;
+      case ArgTaken::Yes:
+        continue;
+      case ArgTaken::No:
+        rest.push_back(args[i]);
+    }
+  }
+  return rest;
+}
+
 }  // namespace portcullis::cli

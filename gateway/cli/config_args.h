@@ -1,6 +1,7 @@
 // The options every config-reading command shares: --config FILE (or -c FILE) and repeated
 // -o key=value overrides.
 #pragma once
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,5 +21,10 @@ enum class ArgTaken { Yes, No, Error };
 // a message prefixed with `program` ("portcullis learn") went to stderr.
 ArgTaken takeConfigArg(const std::vector<std::string>& args, size_t& i, ConfigArgs& out,
                        std::string_view program);
+
+// Takes the shared options out of `args` and returns the rest, in order; nullopt after an
+// error message (as takeConfigArg).
+std::optional<std::vector<std::string>> splitConfigArgs(const std::vector<std::string>& args,
+                                                        ConfigArgs& out, std::string_view program);
 
 }  // namespace portcullis::cli

@@ -125,25 +125,20 @@ int release(const config::Config& config, const quarantine::QuarantineStore& sto
 
 int quarantineCommand(const std::vector<std::string>& args) {
   ConfigArgs cfg;
-  std::vector<std::string> rest;
+  auto split = splitConfigArgs(args, cfg, "portcullis quarantine");
+  if (!split || split->empty()) return std::cerr << kUsage, 2;
+  const std::string verb = split->front();
   std::string who = invoker();
-  for (size_t i = 0; i < args.size(); ++i) {
-    switch (takeConfigArg(args, i, cfg, "portcullis quarantine")) {
-      case ArgTaken::Error:
-        return 2;
-      case ArgTaken::Yes:
-        continue;
-      case ArgTaken::No:
-        if (args[i] == "--by" && i + 1 < args.size()) {
-          who = args[++i];
-          continue;
-        }
-        rest.push_back(args[i]);
-    }
+  std::vector<std::string> ids;
+  for (size_t i = 1; i < split->size(); ++i) {
+    const std::string& a = (*split)[i];
+    if (a == "--by" && verb == "release" && i + 1 < split->size())
+      who = (*split)[++i];
+    else if (a.starts_with("-"))
+      return std::cerr << "portcullis quarantine: unknown option " << a << "\n" << kUsage, 2;
+    else
+      ids.push_back(a);
   }
-  if (rest.empty()) return std::cerr << kUsage, 2;
-  const std::string verb = rest[0];
-  const std::vector<std::string> ids(rest.begin() + 1, rest.end());
   const bool ok = (verb == "list" && ids.empty()) || (verb == "show" && ids.size() == 1) ||
                   ((verb == "release" || verb == "delete") && !ids.empty());
   if (!ok) return std::cerr << kUsage, 2;

@@ -34,17 +34,9 @@ std::string isoTime(int64_t t) {
 
 int reputationCommand(const std::vector<std::string>& args) {
   ConfigArgs cfg;
-  std::vector<std::string> rest;
-  for (size_t i = 0; i < args.size(); ++i) {
-    switch (takeConfigArg(args, i, cfg, "portcullis reputation")) {
-      case ArgTaken::Error:
-        return 2;
-      case ArgTaken::Yes:
-        continue;
-      case ArgTaken::No:
-        rest.push_back(args[i]);
-    }
-  }
+  auto split = splitConfigArgs(args, cfg, "portcullis reputation");
+  if (!split) return 2;
+  const std::vector<std::string>& rest = *split;
   const bool show = !rest.empty() && rest[0] == "show" && rest.size() >= 2;
   const bool set = !rest.empty() && rest[0] == "set" && rest.size() == 3;
   if (!show && !set) return std::cerr << kUsage, 2;

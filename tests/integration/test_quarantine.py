@@ -109,6 +109,8 @@ class QuarantineTest(unittest.TestCase):
         _, err = self.cli("show", "../../etc/passwd", expect=2)
         self.assertIn("is not a quarantine id", err)
         self.cli("frobnicate", expect=2)
+        _, err = self.cli("release", "--by", expect=2)  # a name is missing
+        self.assertIn("unknown option --by", err)
 
     def test_a_store_that_cannot_take_it_tempfails(self):
         qdir = os.path.join(self.gw.dir, "quarantine")
