@@ -139,8 +139,9 @@ class ConsoleTest(unittest.TestCase):
         data = self.down.messages[-1][2].decode()
         self.assertTrue(data.startswith("X-Portcullis-Released: by admin@console on gw.test;"), data[:120])
         self.assertIn("Subject: held one", data)
-        wait_for(lambda: "released" in driver.find_element(By.ID, "message").text.lower()
-                 or "250" in driver.find_element(By.ID, "message").text, what="release reported")
+        # The page reports the downstream's own answer.
+        wait_for(lambda: driver.find_element(By.ID, "message").text.startswith(held + ": 250 "),
+                 what="release reported")
         wait_for(lambda: held not in driver.find_element(By.ID, "quarantine").text
                  and "held one" not in driver.find_element(By.ID, "quarantine").text, what="released row gone")
 

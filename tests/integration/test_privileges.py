@@ -34,7 +34,7 @@ class PrivilegeTest(unittest.TestCase):
 
     @unittest.skipUnless(AS_ROOT, "needs root")
     def test_root_without_a_user_is_refused(self):
-        gw = Gateway(start=False, overrides=["run_as_root=false"])
+        gw = Gateway(start=False)
         self.addCleanup(gw.stop)
         r = subprocess.run([BIN, "run", "--config", gw.config, "-o", "run_as_root=false"],
                            capture_output=True, text=True, timeout=30)
