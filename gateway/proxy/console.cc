@@ -3,6 +3,7 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "gateway/core/activity.h"
@@ -17,6 +18,7 @@ namespace portcullis::proxy {
 namespace {
 constexpr const char* kCookie = "portcullis_console";
 constexpr auto kSessionLifetime = std::chrono::hours(12);
+constexpr size_t kRulesShown = 200;
 
 std::string js(std::string_view s) {
   return core::jsonString(mime::sanitizeUtf8(s));
@@ -108,14 +110,30 @@ std::string Console::state() {
            ",\"symbols\":" + js(e.symbols) + ",\"size\":" + std::to_string(e.size) + "}";
   }
   out += "],\"rules\":[";
+  // The most hit first, and only as many as the page shows: the stock SpamAssassin set has
+  // thousands of rules, and this is sent every 5 seconds.
   const auto hits = core::activity::symbolHits();
-  first = true;
-  for (const auto& r : backend_.rules()) {
+  struct Row {
+    const RuleRow* rule;
+    uint64_t hits;
+  };
+  const auto rules = backend_.rules();
+  std::vector<Row> rows;
+  for (const auto& r : rules) {
     auto h = hits.find(r.name);
+    rows.push_back({&r, h == hits.end() ? 0 : h->second});
+  }
+  const size_t shown = std::min(rows.size(), kRulesShown);
+  std::partial_sort(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(shown), rows.end(),
+                    [](const Row& a, const Row& b) {
+                      return a.hits != b.hits ? a.hits > b.hits : a.rule->name < b.rule->name;
+                    });
+  first = true;
+  for (size_t i = 0; i < shown; ++i) {
     out += first ? "[" : ",[";
     first = false;
-    out += js(r.name) + "," + num(r.score) + "," + std::to_string(h == hits.end() ? 0 : h->second) +
-           "," + js(r.description) + "]";
+    out += js(rows[i].rule->name) + "," + num(rows[i].rule->score) + "," +
+           std::to_string(rows[i].hits) + "," + js(rows[i].rule->description) + "]";
   }
   out += "]}";
   return out;

@@ -103,7 +103,7 @@ function drawLatest(state){
 function drawRules(state){
   const tb=document.querySelector("#rules tbody");clear(tb);
   const rules=state.rules.slice().sort((a,b)=>b[2]-a[2]||a[0].localeCompare(b[0]));
-  for(const r of rules.slice(0,200))row(tb,[r[0],el("td",{class:"num"},r[1].toFixed(2)),el("td",{class:"num"},String(r[2])),r[3]]);
+  for(const r of rules)row(tb,[r[0],el("td",{class:"num"},r[1].toFixed(2)),el("td",{class:"num"},String(r[2])),r[3]]);
 }
 async function refresh(){
   try{const r=await fetch("/console/api/state",{headers:{"X-Console":"1"}});
