@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "gateway/cli/config_args.h"
+#include "gateway/cli/time_text.h"
 #include "gateway/core/log.h"
 #include "gateway/core/text.h"
 #include "gateway/net/tls_context.h"
@@ -23,15 +24,6 @@ const char* kUsage =
     "       portcullis quarantine [--config FILE] [-o key=value]... show ID\n"
     "       portcullis quarantine [--config FILE] [-o key=value]... release [--by NAME] ID...\n"
     "       portcullis quarantine [--config FILE] [-o key=value]... delete ID...\n";
-
-std::string isoTime(int64_t t) {
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char b[32];
-  std::strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return b;
-}
 
 // Who ran the command, for the X-Portcullis-Released field: the sudo user when there is one.
 std::string invoker() {

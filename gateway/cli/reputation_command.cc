@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "gateway/cli/config_args.h"
+#include "gateway/cli/time_text.h"
 #include "gateway/config/config.h"
 #include "reputation/score.h"
 #include "reputation/store.h"
@@ -20,14 +21,9 @@ const char* kUsage =
     "KEY is KIND:VALUE with KIND one of ip net helo env from dkim spf url,\n"
     "e.g. ip:192.0.2.1, net:192.0.2.0/24, dkim:example.com\n";
 
-std::string isoTime(int64_t t) {
-  if (t == 0) return "never";
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char b[32];
-  std::strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return b;
+// A record never learned from has time 0.
+std::string learnedTime(int64_t t) {
+  return t == 0 ? "never" : isoTime(t);
 }
 
 }  // namespace
@@ -86,7 +82,7 @@ int reputationCommand(const std::vector<std::string>& args) {
         "score=%+.2f symbol=%s override=%s learned=%s",
         keys[i].str().c_str(), r.counters.ham, r.counters.spam, r.counters.rejected,
         r.counters.total, a.lean, a.confidence, a.score, a.symbol.empty() ? "-" : a.symbol.c_str(),
-        std::string(reputation::overrideName(r.override)).c_str(), isoTime(learned).c_str());
+        std::string(reputation::overrideName(r.override)).c_str(), learnedTime(learned).c_str());
     std::cout << line << "\n";
   }
   return 0;
