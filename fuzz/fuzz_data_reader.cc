@@ -1,6 +1,7 @@
 // The DATA reader under arbitrary bytes and arbitrary chunking. Invariants: the result does not
 // depend on how the input was split; a stored message never contains a bare CR, bare LF or NUL
-// (nothing a downstream could read as another boundary); consumed never exceeds the input.
+// (nothing a downstream could read as another boundary); consumed never exceeds the input; and
+// in either mode data ends only at <CRLF>.<CRLF> (the first CRLF may be the DATA command's).
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -49,7 +50,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     Outcome split = run(in, mode, chunk);
     if (whole.status != split.status || whole.consumed != split.consumed || whole.message != split.message)
       __builtin_trap();
-    if (whole.status == DataReader::Status::End) checkClean(whole.message);
+    if (whole.status == DataReader::Status::End) {
+      checkClean(whole.message);
+      std::string_view used = in.substr(0, whole.consumed);
+      if (!(used == ".\r\n" || used.ends_with("\r\n.\r\n"))) __builtin_trap();
+    }
   }
   return 0;
 }

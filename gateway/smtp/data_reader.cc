@@ -16,11 +16,18 @@ DataReader::Result DataReader::feed(std::string_view in, std::string& message) {
   size_t i = 0;
   const size_t n = in.size();
   auto violation = [&](std::string_view what) { return Result{Status::Violation, i, what}; };
-  // A line end (canonical or normalised). Returns true if it ended the data.
-  auto lineEnd = [&]() {
-    if (dotLine_) return true;
-    emitLineEnd(message);
+  // A line end, `crlf` when it was a real one. Returns true if it ended the data: only a "."
+  // line between two real CRLFs does. Any other "." line was stuffing with nothing after it.
+  auto lineEnd = [&](bool crlf) {
+    const bool after = prevLineCrlf_;
+    prevLineCrlf_ = crlf;
     lineStart_ = true;
+    if (dotLine_) {
+      dotLine_ = false;
+      if (crlf && after) return true;
+      return false;  // normalise mode only: a lone "." at a bare line end is dropped
+    }
+    emitLineEnd(message);
     return false;
   };
 
@@ -30,12 +37,12 @@ DataReader::Result DataReader::feed(std::string_view in, std::string& message) {
       pendingCr_ = false;
       if (c == '\n') {
         ++i;
-        if (lineEnd()) return {Status::End, i, {}};
+        if (lineEnd(true)) return {Status::End, i, {}};
         continue;
       }
       if (mode_ == BareLineEndings::Reject) return violation("bare <CR>");
-      if (lineEnd()) return {Status::End, i, {}};  // the bare CR ended the line
-      continue;  // reprocess c at the start of a new line
+      lineEnd(false);  // the bare CR ended the line
+      continue;        // reprocess c at the start of a new line
     }
     if (c == '\r') {
       pendingCr_ = true;
@@ -45,7 +52,7 @@ DataReader::Result DataReader::feed(std::string_view in, std::string& message) {
     if (c == '\n') {
       if (mode_ == BareLineEndings::Reject) return violation("bare <LF>");
       ++i;
-      if (lineEnd()) return {Status::End, i, {}};
+      lineEnd(false);
       continue;
     }
     if (c == 0) return violation("NUL");

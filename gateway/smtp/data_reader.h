@@ -1,8 +1,11 @@
-// The DATA phase byte reader. Message data ends only at <CRLF>.<CRLF>. A bare LF, a bare CR
-// or a NUL is a violation: by default the reader stops there (so the gateway can refuse the
-// message and close), or, in normalise mode, bare LF and bare CR become CRLF line ends. Either
-// way the gateway re-emits the message with canonical CRLF and its own dot-stuffing, so a
-// downstream can never see a message boundary the gateway did not see (SMTP smuggling).
+// The DATA phase byte reader. Message data ends only at <CRLF>.<CRLF>, in either mode. A bare
+// LF, a bare CR or a NUL is a violation: by default the reader stops there (so the gateway can
+// refuse the message and close), or, in normalise mode, bare LF and bare CR become CRLF line
+// ends inside the message, and a "." line next to a bare line end (<LF>.<LF>, <CRLF>.<LF>,
+// <CR>.<CR>...) ends nothing: it is dropped, neither content nor an end, as Postfix's
+// smtpd_forbid_bare_newline = normalize does. Either way the gateway re-emits the message with
+// canonical CRLF and its own dot-stuffing, so a downstream can never see a message boundary the
+// gateway did not see (SMTP smuggling).
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -40,6 +43,7 @@ class DataReader {
   bool lineStart_ = true;  // next byte starts a line
   bool dotLine_ = false;   // the current line so far is a single leading "."
   bool pendingCr_ = false;  // saw CR, waiting to see whether LF follows
+  bool prevLineCrlf_ = true;  // the line before this one ended in a real CRLF (or DATA did)
 };
 
 }  // namespace portcullis::smtp
