@@ -1,9 +1,12 @@
-// SMTP command lines and paths: any bytes must parse or yield a reply, never crash, and a parsed
-// address must survive a round trip through its wire form.
+// SMTP command lines and paths: any bytes must parse or yield a reply, never crash, a parsed
+// address must survive a round trip through its wire form, carries no ASCII control, and the
+// SMTPUTF8 check (utf8Problem) agrees with an independent strict UTF-8 decoder.
 #include <cstdint>
 #include <string_view>
 
+#include "fuzz/strict_utf8.h"
 #include "gateway/smtp/command.h"
+#include "gateway/smtp/utf8_address.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view line(reinterpret_cast<const char*>(data), size);
@@ -11,6 +14,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (auto* cmd = std::get_if<portcullis::smtp::Command>(&r)) {
     if ((cmd->verb == portcullis::smtp::Verb::Mail || cmd->verb == portcullis::smtp::Verb::Rcpt) &&
         !cmd->address.null) {
+      for (unsigned char c : cmd->address.local)
+        if (c < 0x20 || c == 0x7f) __builtin_trap();
+      for (const std::string& part : {cmd->address.local, cmd->address.domain})
+        if (portcullis::smtp::utf8Problem(part).has_value() ==
+            portcullis::fuzz::strictUtf8WithoutControls(part))
+          __builtin_trap();
       std::string wire = "<" + cmd->address.str() + ">";
       std::string_view v = wire;
       auto again = portcullis::smtp::parsePath(v, false);

@@ -10,6 +10,7 @@
 #include "gateway/core/json.h"
 #include "gateway/core/run_queue.h"
 #include "gateway/smtp/command.h"
+#include "gateway/smtp/long_header_lines.h"
 
 namespace portcullis::cli {
 
@@ -205,6 +206,15 @@ int scanCommand(const std::vector<std::string>& args) {
     tx.mailFrom = o.mailFrom;
     tx.message = asSmtpMessage(std::move(raw));
     std::vector<std::string> notes;
+    // What the proxy does at the end of DATA, before its checks (smtp.long_header_lines).
+    const auto limited = smtp::limitHeaderLines(tx.message, cfg.smtp.longHeaderLines);
+    if (limited.refusal)
+      notes.push_back("the proxy refuses this message at the end of DATA: " +
+                      limited.refusal->summary());
+    else if (limited.folded)
+      notes.push_back(std::to_string(limited.folded) +
+                      " header line(s) over 998 bytes folded, as the proxy does "
+                      "(smtp.long_header_lines = \"fold\")");
     const core::Policy& base = *cfg.policies.fallback();
     core::Verdict verdict;
     std::optional<core::ForcedAction> refusal;
@@ -252,6 +262,9 @@ int scanCommand(const std::vector<std::string>& args) {
       for (auto& s : out.symbols) verdict.add(s);
     }
     const core::Policy& policy = tx.policy ? *tx.policy : base;
+    // The proxy refuses such a message before any data-stage check could.
+    if (limited.refusal)
+      verdict.force({core::Action::Reject, *limited.refusal, "smtp.long_header_lines"});
     auto out = stage(core::Stage::Data, policy, nullptr);
     for (auto& s : out.symbols) verdict.add(s);
     if (out.forced) verdict.force(*out.forced);

@@ -305,7 +305,8 @@ void interpret(Reader& r, const toml::table& root, Config& c) {
     r.checkKeys(
         *t, w,
         {"max_line_length", "max_message_size", "max_recipients", "max_errors", "idle_timeout",
-         "bare_line_endings", "starttls", "tls_cert", "tls_key", "shutdown_timeout"});
+         "bare_line_endings", "starttls", "tls_cert", "tls_key", "shutdown_timeout",
+         "long_header_lines"});
     r.integer(*t, "max_line_length", c.smtp.maxLineLength, 512, 1 << 20, w);
     r.integer(*t, "max_message_size", c.smtp.maxMessageSize, 1024, int64_t(1) << 40, w);
     r.integer(*t, "max_recipients", c.smtp.maxRecipients, 1, 100000, w);
@@ -322,6 +323,8 @@ void interpret(Reader& r, const toml::table& root, Config& c) {
       else
         r.error(n, "smtp.bare_line_endings must be \"reject\" or \"normalize\"");
     }
+    r.choice(*t, "long_header_lines", c.smtp.longHeaderLines,
+             {{"reject", smtp::LongHeaderLines::Reject}, {"fold", smtp::LongHeaderLines::Fold}}, w);
     r.boolean(*t, "starttls", c.smtp.offerStartTls, w);
     r.str(*t, "tls_cert", c.tlsCertFile, w);
     r.str(*t, "tls_key", c.tlsKeyFile, w);

@@ -180,6 +180,11 @@ MilterSession::Step MilterSession::handle(Command command) {
           // Without SMFIP_HDR_LEADSPC the MTA removed the space after the colon.
           if (!(negotiated_.protocol & SMFIP_HDR_LEADSPC)) value = " " + value;
           // Folded values arrive with bare LF line ends.
+          // No 998-byte header line limit here (smtp.long_header_lines is the SMTP door's):
+          // the MTA hands us whole fields, and the message it queues is made of them. Postfix
+          // joins a long line's pieces (line_length_limit) back into one field, and its SMTP
+          // client folds long lines with <CRLF><SPACE> (smtp_line_length_limit), so a split
+          // never starts a field we did not see.
           std::string field = c.name + ":" + value;
           std::string crlf;
           for (size_t i = 0; i < field.size(); ++i) {

@@ -78,6 +78,13 @@ Reply syntax(std::string why) {
   return makeReply(501, "5.1.7", std::move(why));
 }
 
+// RFC 5321 4.1.2 admits no control character in a local part, quoted or not (qtextSMTP and
+// quoted-pairSMTP are %d32-126); a tab or an escape would reach logs and header fields as is.
+bool isControl(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  return u < 0x20 || u == 0x7f;
+}
+
 }  // namespace
 
 std::optional<core::Address> parseAddressText(std::string_view text, bool allowNull,
@@ -141,8 +148,11 @@ std::variant<core::Address, core::Reply> parsePath(std::string_view& text, bool 
       while (!text.empty()) {
         char q = text.front();
         text.remove_prefix(1);
+        if (isControl(q)) return syntax("Bad address syntax: control character in local part");
         if (q == '\\') {
           if (text.empty()) break;
+          if (isControl(text.front()))
+            return syntax("Bad address syntax: control character in local part");
           addr.local.push_back(text.front());
           text.remove_prefix(1);
         } else if (q == '"') {
@@ -164,6 +174,7 @@ std::variant<core::Address, core::Reply> parsePath(std::string_view& text, bool 
       c = text.front();
       text.remove_prefix(1);
     }
+    if (isControl(c)) return syntax("Bad address syntax: control character in local part");
     addr.local.push_back(c);
   }
   if (addr.local.empty() && !addr.quotedLocal)

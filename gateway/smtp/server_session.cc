@@ -2,6 +2,7 @@
 
 #include "gateway/core/text.h"
 #include "gateway/mime/headers.h"
+#include "gateway/smtp/utf8_address.h"
 
 #include <algorithm>
 #include <cctype>
@@ -311,9 +312,8 @@ void ServerSession::handleCommand(Command& cmd) {
       tx.id = id;
       tx.mailFrom = cmd.address;
       if (auto err = checkMailParams(cmd, tx)) return error(err->code, err->enhanced, err->text);
-      if (!tx.smtputf8 &&
-          (containsNonAscii(cmd.address.local) || containsNonAscii(cmd.address.domain)))
-        return error(553, "5.6.7", "Error: non-ASCII address requires SMTPUTF8");
+      if (auto err = checkAddressCharset(cmd.address, tx.smtputf8))
+        return error(err->code, err->enhanced, err->text);
       tx_ = std::move(tx);
       await_ = Await::Mail;
       queued_.push_back(Event::Mail);
@@ -323,9 +323,8 @@ void ServerSession::handleCommand(Command& cmd) {
       if (!tx_) return error(503, "5.5.1", "Error: need MAIL command");
       if (!cmd.params.empty())
         return error(555, "5.5.4", "Error: unsupported RCPT parameter " + cmd.params.front().first);
-      if (!tx_->smtputf8 &&
-          (containsNonAscii(cmd.address.local) || containsNonAscii(cmd.address.domain)))
-        return error(553, "5.6.7", "Error: non-ASCII address requires SMTPUTF8");
+      if (auto err = checkAddressCharset(cmd.address, tx_->smtputf8))
+        return error(err->code, err->enhanced, err->text);
       if (tx_->recipients.size() >= settings_.maxRecipients)
         return reply(452, "4.5.3", "Error: too many recipients");
       pendingRcpt_ = cmd.address;
@@ -417,6 +416,12 @@ std::optional<Reply> ServerSession::checkMailParams(const Command& cmd,
   return std::nullopt;
 }
 
+std::optional<Reply> ServerSession::checkAddressCharset(const core::Address& a, bool smtputf8) {
+  if (!containsNonAscii(a.local) && !containsNonAscii(a.domain)) return std::nullopt;
+  if (!smtputf8) return makeReply(553, "5.6.7", "Error: non-ASCII address requires SMTPUTF8");
+  return checkSmtpUtf8Address(a);  // RFC 6531 3.3: UTF-8, and only UTF-8
+}
+
 std::string ServerSession::ehloResponse() const {
   std::string text = settings_.hostname + "\nPIPELINING\nSIZE " +
                      std::to_string(settings_.maxMessageSize) + "\nVRFY\nENHANCEDSTATUSCODES\n" +
@@ -435,6 +440,14 @@ void ServerSession::dataStep() {
       dataMode_ = false;
       if (reader_->overflowed()) {
         error(552, "5.3.4", "Error: message file too big");
+        endTransaction();
+        queued_.push_back(Event::Reset);
+        return;
+      }
+      // Before any check judges the header fields: what is judged is what goes downstream.
+      if (auto limited = limitHeaderLines(tx_->message, settings_.longHeaderLines);
+          limited.refusal) {
+        error(limited.refusal->code, limited.refusal->enhanced, limited.refusal->text);
         endTransaction();
         queued_.push_back(Event::Reset);
         return;

@@ -14,6 +14,7 @@
 #include "gateway/core/transaction.h"
 #include "gateway/smtp/command.h"
 #include "gateway/smtp/data_reader.h"
+#include "gateway/smtp/long_header_lines.h"
 
 namespace portcullis::smtp {
 
@@ -24,6 +25,7 @@ struct SessionSettings {
   size_t maxRecipients = 1000;
   int maxErrors = 20;
   BareLineEndings bareLineEndings = BareLineEndings::Reject;
+  LongHeaderLines longHeaderLines = LongHeaderLines::Reject;  // header lines over 998 bytes
   bool offerStartTls = true;
   // Protocol tests (the firewall's after-banner tests). true: 421 and close at the first
   // violation; false: the violation is recorded (takeViolations) and the session goes on.
@@ -107,6 +109,7 @@ class ServerSession {
   void closeWith(int code, std::string_view enhanced, std::string text);
   std::string ehloResponse() const;
   std::optional<core::Reply> checkMailParams(const Command& cmd, core::Transaction& tx) const;
+  static std::optional<core::Reply> checkAddressCharset(const core::Address& a, bool smtputf8);
   void endTransaction();
   void violation(Violation::Kind kind, std::string_view line, bool drop, std::string text);
   bool pipelinedAhead(const Command& cmd) const;
