@@ -216,6 +216,54 @@ TEST_CASE("a bare LF in DATA closes with 521 and nothing is delivered") {
   CHECK(h.s.closed());
 }
 
+TEST_CASE("normalize mode: a bare LF dot line ends nothing, one message is delivered") {
+  smtp::SessionSettings st = lenient();
+  st.bareLineEndings = smtp::BareLineEndings::Normalize;
+  Harness h(st);
+  h.s.takeOutput();
+  h.send("EHLO c.test\r\nMAIL FROM:<a@x.test>\r\nRCPT TO:<b@y.test>\r\nDATA\r\n");
+  CHECK(h.send("Subject: x\r\n\r\nhi\n.\n").empty());  // no reply: the data goes on
+  std::string out = h.send("MAIL FROM:<evil@x.test>\r\nRCPT TO:<v@y.test>\r\nDATA\r\nevil\r\n.\r\n");
+  CHECK(out == "250 2.0.0 Ok: queued\r\n");
+  REQUIRE(h.messages.size() == 1);
+  CHECK(h.messages[0] ==
+        "Subject: x\r\n\r\nhi\r\nMAIL FROM:<evil@x.test>\r\nRCPT TO:<v@y.test>\r\nDATA\r\nevil\r\n");
+}
+
+TEST_CASE("a header line over 998 bytes: 554 5.6.0, or folded by config") {
+  const std::string longSubject = "Subject: " + std::string(600, 'a') + " " + std::string(600, 'b');
+  for (auto mode : {smtp::LongHeaderLines::Reject, smtp::LongHeaderLines::Fold}) {
+    smtp::SessionSettings st = lenient();
+    st.longHeaderLines = mode;
+    Harness h(st);
+    h.s.takeOutput();
+    h.send("EHLO c.test\r\nMAIL FROM:<a@x.test>\r\nRCPT TO:<b@y.test>\r\nDATA\r\n");
+    std::string out = h.send(longSubject + "\r\n\r\nbody\r\n.\r\nNOOP\r\n");
+    if (mode == smtp::LongHeaderLines::Reject) {
+      CHECK(out.starts_with("554 5.6.0 Error: header line 1 is 1210 bytes"));
+      CHECK(h.messages.empty());
+      CHECK(h.saw(Event::Reset));
+    } else {
+      CHECK(out.starts_with("250 2.0.0 Ok: queued"));
+      REQUIRE(h.messages.size() == 1);
+      CHECK(h.messages[0] == "Subject: " + std::string(600, 'a') + "\r\n " + std::string(600, 'b') +
+                                 "\r\n\r\nbody\r\n");
+    }
+    CHECK(out.ends_with("250 2.0.0 Ok\r\n"));  // the NOOP: the session goes on
+  }
+}
+
+TEST_CASE("SMTPUTF8 addresses must be strict UTF-8") {
+  Harness h;
+  h.s.takeOutput();
+  h.send("EHLO c.test\r\n");
+  CHECK(h.send("MAIL FROM:<\xff\xfe@x.test> SMTPUTF8\r\n").starts_with("553 5.6.7"));
+  CHECK(h.send("MAIL FROM:<j\xc3\xb6rg@x.test>\r\n").starts_with("553 5.6.7"));
+  CHECK(h.send("MAIL FROM:<j\xc3\xb6rg@x.test> SMTPUTF8\r\n").starts_with("250"));
+  CHECK(h.send("RCPT TO:<a\xed\xa0\x80@y.test>\r\n").starts_with("553 5.6.7"));
+  CHECK(h.send("RCPT TO:<\xe7\x94\xa8@y.test>\r\n").starts_with("250"));
+}
+
 TEST_CASE("oversized message gets 552 5.3.4 and the session goes on") {
   smtp::SessionSettings st = lenient();
   st.maxMessageSize = 1024;
