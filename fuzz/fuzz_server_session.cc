@@ -17,8 +17,8 @@ void checkAddress(const core::Address& a, bool smtputf8) {
   for (const std::string& part : {a.local, a.domain})
     for (unsigned char c : part)
       if (c >= 0x80 && !smtputf8) __builtin_trap();
-  if (smtputf8 && !(fuzz::strictUtf8WithoutControls(a.local) &&
-                    fuzz::strictUtf8WithoutControls(a.domain)))
+  if (smtputf8 &&
+      !(fuzz::strictUtf8WithoutControls(a.local) && fuzz::strictUtf8WithoutControls(a.domain)))
     __builtin_trap();
 }
 

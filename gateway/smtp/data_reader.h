@@ -21,7 +21,7 @@ class DataReader {
   enum class Status { NeedMore, End, Violation };
   struct Result {
     Status status = Status::NeedMore;
-    size_t consumed = 0;        // bytes of the input used; the rest belongs to the next command
+    size_t consumed = 0;         // bytes of the input used; the rest belongs to the next command
     std::string_view violation;  // "bare <LF>", "bare <CR>", "NUL"
   };
 
@@ -40,9 +40,9 @@ class DataReader {
   uint64_t maxSize_;
   uint64_t size_ = 0;
   bool overflowed_ = false;
-  bool lineStart_ = true;  // next byte starts a line
-  bool dotLine_ = false;   // the current line so far is a single leading "."
-  bool pendingCr_ = false;  // saw CR, waiting to see whether LF follows
+  bool lineStart_ = true;     // next byte starts a line
+  bool dotLine_ = false;      // the current line so far is a single leading "."
+  bool pendingCr_ = false;    // saw CR, waiting to see whether LF follows
   bool prevLineCrlf_ = true;  // the line before this one ended in a real CRLF (or DATA did)
 };
 

@@ -95,8 +95,8 @@ TEST_CASE("fold mode folds at white space and the parser reads the same fields")
     // Folding only ever inserted a CRLF before white space.
     std::string unfolded;
     for (size_t i = 0; i < m.size(); ++i) {
-      if (m.compare(i, 2, "\r\n") == 0 && i + 2 < m.size() && (m[i + 2] == ' ' || m[i + 2] == '\t') &&
-          i + 2 <= m.find("\r\n\r\n")) {
+      if (m.compare(i, 2, "\r\n") == 0 && i + 2 < m.size() &&
+          (m[i + 2] == ' ' || m[i + 2] == '\t') && i + 2 <= m.find("\r\n\r\n")) {
         ++i;
         continue;
       }
@@ -140,8 +140,8 @@ TEST_CASE("fold mode refuses what it cannot fold without changing it") {
 }
 
 TEST_CASE("lines after a malformed header line are body, as the parser reads them") {
-  std::string m = "From: a@b.example\r\nnot a header\r\nX-Pad: " + std::string(1200, 'z') +
-                  "\r\n\r\nbody\r\n";
+  std::string m =
+      "From: a@b.example\r\nnot a header\r\nX-Pad: " + std::string(1200, 'z') + "\r\n\r\nbody\r\n";
   const std::string before = m;
   auto r = limitHeaderLines(m, LongHeaderLines::Reject);
   CHECK_FALSE(r.refusal);
