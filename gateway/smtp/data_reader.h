@@ -3,7 +3,7 @@
 // refuse the message and close), or, in normalise mode, bare LF and bare CR become CRLF line
 // ends inside the message, and a "." line next to a bare line end (<LF>.<LF>, <CRLF>.<LF>,
 // <CR>.<CR>...) ends nothing: it is dropped, neither content nor an end, as Postfix's
-// smtpd_forbid_bare_newline = normalize does. Either way the gateway re-emits the message with
+// smtpd_forbid_bare_newline = normalize does with a bare LF. Either way the gateway re-emits the message with
 // canonical CRLF and its own dot-stuffing, so a downstream can never see a message boundary the
 // gateway did not see (SMTP smuggling).
 #pragma once
