@@ -29,8 +29,12 @@ class LogTest(unittest.TestCase):
         c.cmd("QUIT")
         c.close()
         events = []
-        for line in gw.log().splitlines():
-            events.append(json.loads(line))  # every line, not only ours
+        # The raw bytes, decoded strictly: gw.log() replaces invalid UTF-8, which would hide a
+        # line that is not valid JSON text (RFC 8259 8.1: JSON text is UTF-8).
+        with open(gw.log_path, "rb") as f:
+            raw = f.read()
+        for line in raw.splitlines():
+            events.append(json.loads(line.decode("utf-8")))  # every line, not only ours
         for e in events:
             self.assertIn(e["level"], ("debug", "info", "warning", "error"))
             self.assertRegex(e["time"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")

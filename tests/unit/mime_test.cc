@@ -248,17 +248,3 @@ TEST_CASE("every message of the SpamAssassin public corpus parses") {
   CHECK(withHtml > 500);
   CHECK(urls > 10000);
 }
-
-TEST_CASE("Postfix MIME torture inputs parse") {
-  const std::filesystem::path dir = std::string(PORTCULLIS_SHARED_DIR) + "/corpora/postfix-test-vectors/postfix/src/global";
-  REQUIRE(std::filesystem::is_directory(dir));
-  int n = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    auto name = entry.path().filename().string();
-    if (!name.starts_with("mime_") || entry.path().extension() != ".in") continue;
-    Message m = parseMessage(slurp(entry.path()));
-    CHECK(m.partCount >= 1);
-    ++n;
-  }
-  CHECK(n >= 8);
-}
