@@ -32,7 +32,7 @@ class ProxyTest(unittest.TestCase):
         self.assertTrue(data.startswith(b"Received: from client.test (unknown [127.0.0.1])"), data[:100])
         unfolded = data.replace(b"\r\n\t", b" ")
         self.assertIn(b"by gw.test (Portcullis) with ESMTP id", unfolded)
-        self.assertIn(b"X-Spam-Status: No, score=0.0 required=6.0 tests=", data)
+        self.assertIn(b"X-Spam-Status: No, score=0.0 required=6.0 tests=", unfolded)
         # The client's dot-stuffed lines reach the downstream stuffed exactly the same way.
         self.assertIn(b"\r\n..starts with a dot\r\n...two dots\r\n", data)
         log = self.gw.log()
