@@ -146,7 +146,8 @@ def compare_status_headers(paths, sa_status, pc_status, rule_names):
         if not sa or not pc:
             bad.append((path, sa, pc, "header missing"))
             continue
-        sa = re.sub(r",\s+", ",", sa)  # SpamAssassin folds the test list after commas
+        sa = re.sub(r"\s+", " ", sa)  # SpamAssassin folds after white space and commas
+        sa = re.sub(r", ", ",", sa)
         sa = re.sub(r"^(Yes|No),", r"\1, ", sa)
         sa = re.sub(r"\s+autolearn=\S+", "", sa)
         sa = re.sub(r"\s+version=\S+", "", sa).strip()
@@ -154,10 +155,13 @@ def compare_status_headers(paths, sa_status, pc_status, rule_names):
         if not mpc:
             bad.append((path, sa, pc, "ours is not in SpamAssassin's form"))
             continue
+        if not msa:
+            bad.append((path, sa, pc, "SpamAssassin's could not be read"))
+            continue
         ours = [t for t in mpc.group(4).split(",") if t in rule_names or t == "none"]
         if any(pc_scores.get(t, 0) != 0 for t in mpc.group(4).split(",") if t not in rule_names):
             continue  # one of our own symbols changes the score
-        if not msa or sorted(msa.group(4).split(",")) != sorted(ours or ["none"]):
+        if sorted(msa.group(4).split(",")) != sorted(ours or ["none"]):
             continue  # different hit sets: the rule comparison above covers those
         same += 1
         tests = mpc.group(4).split(",")
