@@ -161,6 +161,12 @@ ParsedAuthResults parseAuthResults(std::string_view value) {
     std::string method = lowerAscii(word());
     if (auto slash = method.find('/'); slash != std::string::npos) method.resize(slash);
     skipCfws();
+    if (i < value.size() && value[i] == '/') {  // "dkim (c) / 1 (c) =": CFWS around the version
+      ++i;
+      skipCfws();
+      word();
+      skipCfws();
+    }
     if (method.empty() || method == "none" || i >= value.size() || value[i] != '=') {
       toNextSemicolon();
       continue;
@@ -177,6 +183,16 @@ ParsedAuthResults parseAuthResults(std::string_view value) {
     while (i < value.size() && value[i] != ';') {
       std::string name = lowerAscii(word());
       skipCfws();
+      // RFC 8601 B.7: "policy (c) . (c) expired" is ptype.property with CFWS around the dot.
+      if (!name.empty() && i < value.size() && value[i] == '.') {
+        ++i;
+        skipCfws();
+        name += '.';
+      }
+      if (name.ends_with('.')) {
+        name += lowerAscii(word());
+        skipCfws();
+      }
       if (name.empty() || i >= value.size() || value[i] != '=') {
         if (name.empty() && i < value.size() && value[i] != ';') ++i;  // a stray character
         continue;

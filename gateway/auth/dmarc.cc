@@ -27,7 +27,16 @@ char policyLetter(const std::string& v) {
   return 0;
 }
 
-bool aligned(const std::string& a, const std::string& b, bool strict) {
+// A domain without the dots before and after it: "example.com." (absolute, as a d= may be
+// written) is example.com, as libopendmarc's opendmarc_policy_check_alignment has it.
+std::string withoutOuterDots(const std::string& d) {
+  const size_t first = d.find_first_not_of('.');
+  if (first == std::string::npos) return "";
+  return lowerAscii(d.substr(first, d.find_last_not_of('.') - first + 1));
+}
+
+bool aligned(const std::string& domainA, const std::string& domainB, bool strict) {
+  const std::string a = withoutOuterDots(domainA), b = withoutOuterDots(domainB);
   if (a.empty() || b.empty()) return false;
   if (a == b) return true;
   return !strict && organizationalDomain(a) == organizationalDomain(b);

@@ -1,6 +1,8 @@
 #include "gateway/core/headers.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 
 #include "gateway/core/text.h"
@@ -54,18 +56,37 @@ std::string receivedHeader(const SessionInfo& s, const Transaction& tx, std::str
   return formatHeader({"Received", v});
 }
 
+namespace {
+std::string oneDecimal(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%2.1f", x);
+  return buf;
+}
+}  // namespace
+
+// SpamAssassin's own form (Conf.pm's default "add_header all Status", PerMsgStatus.pm's
+// _SCORE_, _REQD_ and _TESTS_ tags), so that whatever reads SpamAssassin's headers reads ours:
+// scores with sprintf("%2.1f"), test names sorted, and a message that is not spam never shows a
+// score at or above the required one (Util.pm get_tag_value_for_score). SpamAssassin's trailing
+// autolearn= and version= are left out: there is no autolearning here, and version= names
+// SpamAssassin's version.
 std::vector<HeaderField> verdictHeaders(const Verdict& v, const Decision& d, const Thresholds& t) {
-  char score[32];
-  std::snprintf(score, sizeof score, "%.2f", v.score());
   const bool spam = d.action != Action::Accept;
-  std::string status = std::string(spam ? "Yes" : "No") + ", score=" + score;
+  std::string score = oneDecimal(v.score());
+  std::string status = std::string(spam ? "Yes" : "No");
   if (t.addHeaders) {
-    char req[32];
-    std::snprintf(req, sizeof req, "%.1f", *t.addHeaders);
-    status += std::string(" required=") + req;
+    const std::string required = oneDecimal(*t.addHeaders);
+    if (!spam && std::strtod(score.c_str(), nullptr) >= std::strtod(required.c_str(), nullptr))
+      score = oneDecimal(std::strtod(required.c_str(), nullptr) - 0.1);
+    status += ", score=" + score + " required=" + required;
+  } else {
+    status += ", score=" + score;
   }
+  std::vector<std::string> names;
+  for (const auto& s : v.symbols()) names.push_back(s.name);
+  std::sort(names.begin(), names.end());
   std::string tests;
-  for (const auto& s : v.symbols()) tests += (tests.empty() ? "" : ",") + s.name;
+  for (const auto& n : names) tests += (tests.empty() ? "" : ",") + n;
   status += " tests=" + (tests.empty() ? std::string("none") : tests);
   std::vector<HeaderField> out;
   out.push_back({"X-Spam-Status", status});

@@ -66,6 +66,11 @@ class Parser {
     part.subtype = ct.token.substr(slash + 1);
     part.params = std::move(ct.params);
     if (const Header* h = part.header("Content-Transfer-Encoding")) part.transferEncoding = lower(h->value);
+    // RFC 2045 6.4: a multipart or message entity is never encoded, only 7bit, 8bit or binary
+    // (Postfix's "invalid message/* or multipart/* encoding domain").
+    if ((part.type == "multipart" || part.type == "message") &&
+        (part.transferEncoding == "base64" || part.transferEncoding == "quoted-printable"))
+      anomaly("MIME_BAD_COMPOSITE_ENCODING");
     if (const Header* h = part.header("Content-Disposition")) {
       ParamValue cd = parseParamValue(h->value);
       part.disposition = cd.token;

@@ -60,12 +60,22 @@ ParamValue parseParamValue(std::string_view v) {
   ParamValue out;
   size_t i = 0;
   skipSpaceAndComments(v, i);
-  size_t start = i;
-  while (i < v.size() && v[i] != ';') ++i;
-  std::string_view token = v.substr(start, i - start);
-  while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.remove_suffix(1);
-  if (auto paren = token.find('('); paren != std::string_view::npos) token = token.substr(0, paren);
-  while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.remove_suffix(1);
+  // The value up to the first ';'. RFC 2045 reads it with RFC 822's lexical rules, so comments
+  // and white space may stand around the '/': "multipart/(comment)mixed" is multipart/mixed (as
+  // Postfix's header_token and mail readers take it). What follows a complete token is junk.
+  std::string token;
+  bool complete = false;
+  while (i < v.size() && v[i] != ';') {
+    const char c = v[i];
+    if (c == '(' || c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      skipSpaceAndComments(v, i);
+      if (!token.empty() && !token.ends_with('/') && (i >= v.size() || v[i] != '/'))
+        complete = true;
+      continue;
+    }
+    if (!complete) token += c;
+    ++i;
+  }
   out.token = lower(token);
 
   std::vector<RawParam> raw;
@@ -74,7 +84,8 @@ ParamValue parseParamValue(std::string_view v) {
     skipSpaceAndComments(v, i);
     if (i >= v.size()) break;
     size_t nameStart = i;
-    while (i < v.size() && v[i] != '=' && v[i] != ';' && v[i] != ' ' && v[i] != '\t') ++i;
+    while (i < v.size() && v[i] != '=' && v[i] != ';' && v[i] != ' ' && v[i] != '\t' && v[i] != '(')
+      ++i;
     std::string name = lower(v.substr(nameStart, i - nameStart));
     skipSpaceAndComments(v, i);
     if (i >= v.size() || v[i] != '=') {

@@ -5,7 +5,8 @@ portcullis scan --json, on the same messages, with the same rule files.
 Prints, per rule type, the hit agreement: hits both saw / hits either saw, over every
 (message, rule) pair where the rule runs in both systems (eval rules, plugin rule types and
 metas over them are left out; `portcullis rules lint` lists them). Also lists the rules that
-disagree most, which is where to look when the figure drops.
+disagree most, which is where to look when the figure drops. On the messages where both hit the
+same tests, compares our X-Spam-Status with SpamAssassin's own (format, Yes/No, score).
 
 usage: sa_agreement.py [--sample N] [--min PERCENT] [--rules DIR]
   --sample N   messages from the public corpus (spread over its folders); 0 = all 6,046
@@ -23,6 +24,8 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SHARED = os.environ.get("PORTCULLIS_SHARED", os.path.join(HERE, "..", "..", "..", "shared"))
+# The same required score for both, so that Yes/No and the score cap compare.
+REQUIRED = "5.0"
 BIN = os.environ.get("PORTCULLIS_BIN", os.path.join(HERE, "..", "..", "build", "gateway", "portcullis"))
 
 
@@ -69,11 +72,13 @@ def spamassassin_hits(paths, rules_dir, workdir):
     prefs = os.path.join(workdir, "user_prefs")
     open(prefs, "w").close()
     cmd = ["spamassassin", "-L", "-t", "--mbox", "-x", "-p", prefs, "--configpath", rules_dir,
-           "--cf", "use_bayes 0", "--cf", "use_auto_whitelist 0", "--cf", "report_safe 0"]
+           "--cf", "use_bayes 0", "--cf", "use_auto_whitelist 0", "--cf", "report_safe 0",
+           "--cf", f"required_score {REQUIRED}"]
     with open(mbox, "rb") as stdin:
         out = subprocess.run(cmd, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                              check=True).stdout
     results = [None] * len(paths)
+    statuses = [None] * len(paths)
     # Each output message starts with our "From " line; X-Spam-Status is in its header.
     for chunk in re.split(rb"(?m)^From portcullis-agreement@localhost .*\n", out)[1:]:
         head = chunk.split(b"\n\n", 1)[0].decode("utf-8", "replace")
@@ -87,9 +92,11 @@ def spamassassin_hits(paths, rules_dir, workdir):
         if m and m.group(1) and m.group(1) != "none":
             tests = {t.strip() for t in m.group(1).split(",") if t.strip()}
         results[int(ident.group(1))] = tests
+        status = re.search(r"(?mi)^X-Spam-Status:[ \t]*(.*)$", head)
+        statuses[int(ident.group(1))] = status.group(1).strip() if status else None
     if any(r is None for r in results):
         sys.exit(f"spamassassin did not answer for {sum(r is None for r in results)} of {len(paths)} messages")
-    return results
+    return results, statuses
 
 
 def portcullis_hits(paths, rules_dir, workdir):
@@ -101,15 +108,77 @@ def portcullis_hits(paths, rules_dir, workdir):
         files.append(f)
     cache = os.environ.get("PORTCULLIS_RULES_CACHE") or os.path.join(os.path.dirname(BIN), "rules-cache")
     cmd = [BIN, "scan", "--json", "-o", f"rules.paths={json.dumps(rules_dir)}", "-o",
-           f"rules.cache_dir={json.dumps(cache)}", "-o", 'relay_domains="localhost"', "-o", "store=memory:"] + files
+           f"rules.cache_dir={json.dumps(cache)}", "-o", 'relay_domains="localhost"', "-o", "store=memory:",
+           "-o", f"verdict.add_headers={REQUIRED}"] + files
     out = subprocess.run(cmd, stdout=subprocess.PIPE, check=False).stdout.decode()
-    results = []
+    results, statuses = [], []
     for line in out.splitlines():
         if line.startswith("{"):
-            results.append({s["name"] for s in json.loads(line)["symbols"]})
+            r = json.loads(line)
+            results.append({s["name"] for s in r["symbols"]})
+            status = next((h["value"] for h in r["headers"] if h["name"] == "X-Spam-Status"), None)
+            statuses.append((status, {s["name"]: s["score"] for s in r["symbols"]}))
     if len(results) != len(paths):
         sys.exit(f"portcullis returned {len(results)} results for {len(paths)}")
-    return results
+    return results, statuses
+
+
+# SpamAssassin's X-Spam-Status without its trailing "autolearn=... version=..." (we have no
+# autolearning, and version= names SpamAssassin's version): "Yes, score=7.3 required=5.0 tests=A,B".
+STATUS = re.compile(r"^(Yes|No), score=(-?\d+\.\d) required=(\d+\.\d) tests=(\S+)$")
+
+
+def all_rule_names(rules_dir):
+    cache = os.environ.get("PORTCULLIS_RULES_CACHE") or os.path.join(os.path.dirname(BIN), "rules-cache")
+    out = subprocess.run([BIN, "rules", "list", "--cache", cache, rules_dir], stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL).stdout.decode()
+    return {line.split("\t")[0] for line in out.splitlines() if line}
+
+
+def compare_status_headers(paths, sa_status, pc_status, rule_names):
+    """Our X-Spam-Status against SpamAssassin's own, on the messages where both hit exactly the
+    same rules: the same shape (one decimal, sorted tests), the same Yes/No, and scores within
+    rounding of each other. Our own symbols that are not SpamAssassin rules (DKIM_NONE,
+    DMARC_NONE, ...) are set aside when they score 0; a message where one scores is left out.
+    Returns how many messages differ."""
+    same, bad = 0, []
+    for path, sa, (pc, pc_scores) in zip(paths, sa_status, pc_status):
+        if not sa or not pc:
+            bad.append((path, sa, pc, "header missing"))
+            continue
+        sa = re.sub(r"\s+", " ", sa)  # SpamAssassin folds after white space and commas
+        sa = re.sub(r", ", ",", sa)
+        sa = re.sub(r"^(Yes|No),", r"\1, ", sa)
+        sa = re.sub(r"\s+autolearn=\S+", "", sa)
+        sa = re.sub(r"\s+version=\S+", "", sa).strip()
+        msa, mpc = STATUS.match(sa), STATUS.match(pc)
+        if not mpc:
+            bad.append((path, sa, pc, "ours is not in SpamAssassin's form"))
+            continue
+        if not msa:
+            bad.append((path, sa, pc, "SpamAssassin's could not be read"))
+            continue
+        ours = [t for t in mpc.group(4).split(",") if t in rule_names or t == "none"]
+        if any(pc_scores.get(t, 0) != 0 for t in mpc.group(4).split(",") if t not in rule_names):
+            continue  # one of our own symbols changes the score
+        if sorted(msa.group(4).split(",")) != sorted(ours or ["none"]):
+            continue  # different hit sets: the rule comparison above covers those
+        same += 1
+        tests = mpc.group(4).split(",")
+        if tests != sorted(tests) and tests != ["none"]:
+            bad.append((path, sa, pc, "tests not sorted"))
+        elif msa.group(1) != mpc.group(1):
+            bad.append((path, sa, pc, "Yes/No differs"))
+        elif msa.group(3) != mpc.group(3):
+            bad.append((path, sa, pc, "required differs"))
+        elif abs(float(msa.group(2)) - float(mpc.group(2))) > 0.1 + 1e-9:
+            bad.append((path, sa, pc, "score differs beyond rounding"))
+    print(f"X-Spam-Status: {same} messages with the same hits in both; {len(bad)} differ")
+    for path, sa, pc, why in bad[:10]:
+        print(f"  {why}: {os.path.basename(path)}\n    spamassassin: {sa}\n    portcullis:   {pc}")
+    if same == 0:
+        bad.append((None, None, None, "no message with the same hits: nothing was compared"))
+    return len(bad)
 
 
 def runnable_rules(rules_dir):
@@ -134,8 +203,9 @@ def main():
     paths = corpus_messages(args.sample)
     types = runnable_rules(args.rules)
     with tempfile.TemporaryDirectory() as work:
-        sa = spamassassin_hits(paths, args.rules, work)
-        pc = portcullis_hits(paths, args.rules, work)
+        sa, sa_status = spamassassin_hits(paths, args.rules, work)
+        pc, pc_status = portcullis_hits(paths, args.rules, work)
+    header_mismatches = compare_status_headers(paths, sa_status, pc_status, all_rule_names(args.rules))
 
     per_type = collections.defaultdict(lambda: [0, 0, 0])  # both, sa only, portcullis only
     per_rule = collections.defaultdict(lambda: [0, 0, 0])
@@ -167,6 +237,9 @@ def main():
             print(f"  {rule:32} {types[rule]:8} {b:4d} {so:4d} {po:4d}")
     if worst < args.min:
         print(f"FAIL: agreement {worst:.1f}% below {args.min}%")
+        return 1
+    if header_mismatches:
+        print("FAIL: our X-Spam-Status differs from SpamAssassin's")
         return 1
     return 0
 

@@ -26,17 +26,31 @@ class LogTest(unittest.TestCase):
         self.assertEqual(c.reply()[0], 501)
         c.send(b"MAIL FROM:<\xff\xfe@x.test>\r\n")
         c.reply()
+        # A transaction whose sender is not UTF-8 (taken under SMTPUTF8): its log line carries
+        # the client's bytes, which must come out as valid UTF-8 in the JSON.
+        self.assertEqual(c.cmd("EHLO client.test")[0], 250)
+        c.send(b"MAIL FROM:<\xff\xfe@x.test> SMTPUTF8\r\n")
+        self.assertEqual(c.reply()[0], 250)
+        self.assertEqual(c.cmd("RCPT TO:<bob@example.com>")[0], 250)
+        self.assertEqual(c.cmd("DATA")[0], 354)
+        c.send(message("eight bits") + "\r\n.\r\n")
+        self.assertEqual(c.reply()[0], 250)
         c.cmd("QUIT")
         c.close()
         events = []
-        for line in gw.log().splitlines():
-            events.append(json.loads(line))  # every line, not only ours
+        # The raw bytes, decoded strictly: gw.log() replaces invalid UTF-8, which would hide a
+        # line that is not valid JSON text (RFC 8259 8.1: JSON text is UTF-8).
+        with open(gw.log_path, "rb") as f:
+            raw = f.read()
+        for line in raw.splitlines():
+            events.append(json.loads(line.decode("utf-8")))  # every line, not only ours
         for e in events:
             self.assertIn(e["level"], ("debug", "info", "warning", "error"))
             self.assertRegex(e["time"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
             self.assertIsInstance(e["pid"], int)
         tx = [e for e in events if e.get("event") == "transaction"]
-        self.assertEqual(len(tx), 1)
+        self.assertEqual(len(tx), 2)
+        self.assertIn("\ufffd", tx[1]["from"])  # the bytes replaced, not dropped
         t = tx[0]
         self.assertIn(t["action"], ("accept", "add_headers"))
         self.assertEqual(t["from"], "<a@sender.test>")

@@ -48,8 +48,9 @@ class PostfixMilterTest(unittest.TestCase):
         self.assertNotIn("bank.example", head)
         self.assertIn("X-Spam-Status:", head)
         self.assertIn("see you tomorrow", msg)
-        line = [l for l in self.gw.log().splitlines() if "milter session=" in l and "action=" in l][-1]
-        self.assertIn("action=", line)
+        line = [l for l in self.gw.log().splitlines() if "milter session=" in l and " action=" in l][-1]
+        # The verdict that let it through: accepted, with or without spam headers.
+        self.assertRegex(line, r" action=(accept|add_headers) ")
         self.assertRegex(line, r"queue_id=[0-9A-F]+")
         self.assertIn("client=[127.0.0.1]", line)
 

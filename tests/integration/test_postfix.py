@@ -7,7 +7,6 @@ import os
 import shutil
 import subprocess
 import tempfile
-import time
 import unittest
 
 from harness import (Gateway, PostfixInstance, free_port, have, listening, message, read_files,
@@ -102,9 +101,26 @@ class PostfixDownstreamTest(unittest.TestCase):
             c.send("Subject: innocent\r\n\r\nhi\n.\r\nMAIL FROM:<ceo@bank.example>\r\nRCPT TO:<bob@example.com>\r\n"
                    "DATA\r\nSubject: SMUGGLED\r\n\r\nx\r\n.\r\n")
             self.assertEqual(c.reply()[0], 521)
-            time.sleep(1.5)
-            for m in self.pf.delivered()[before:]:
+            c.close()
+            # A control message after the attempt, on a new connection: once Postfix has
+            # delivered it and logged its sender, anything the attempt had slipped through
+            # before it would be in the maildir and the log too (a fixed sleep proved nothing
+            # when Postfix was slow, and an absent log hid everything).
+            c = gw.client()
+            c.banner_and_ehlo()
+            code, _ = send_message(c, "control@sender.test", ["bob@example.com"],
+                                   message("control after smuggling"))
+            self.assertEqual(code, 250)
+            c.close()
+            wait_for(lambda: any(b"control after smuggling" in m for m in self.pf.delivered()[before:]),
+                     timeout=30, what="the control message delivered by Postfix")
+            wait_for(lambda: "from=<control@sender.test>" in self.pf.log() and "status=sent" in self.pf.log(),
+                     timeout=30, what="Postfix's log of the control message")
+            delivered = self.pf.delivered()[before:]
+            self.assertEqual(len(delivered), 1, delivered)  # the control message, nothing else
+            for m in delivered:
                 self.assertNotIn(b"SMUGGLED", m)
+                self.assertNotIn(b"innocent", m)
             self.assertNotIn("ceo@bank.example", self.pf.log())
         finally:
             gw.stop()

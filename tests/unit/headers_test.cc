@@ -38,5 +38,34 @@ TEST_CASE("verdict headers list symbols") {
   auto d = v.decide({});
   auto hs = verdictHeaders(v, d, {});
   CHECK(hs.at(0).first == "X-Spam-Status");
-  CHECK(hs.at(0).second == "No, score=-5.00 required=6.0 tests=CLIENT_ALLOWLISTED");
+  CHECK(hs.at(0).second == "No, score=-5.0 required=6.0 tests=CLIENT_ALLOWLISTED");
+}
+
+// SpamAssassin writes the score with sprintf("%2.1f") (PerMsgStatus.pm
+// _get_tag_value_for_score), the tests sorted and comma-joined, and a message it does not call
+// spam never shows a score at or above the required one (Util.pm get_tag_value_for_score).
+TEST_CASE("X-Spam-Status and X-Spam-Score are written as SpamAssassin writes them") {
+  Thresholds t;
+  t.addHeaders = 5.0;
+  t.reject = 100.0;
+  Verdict spam;
+  spam.add({"PC_PHARMA", 3.25, "", Stage::Data});
+  spam.add({"BAYES_99", 3.5, "", Stage::Data});
+  spam.add({"GTUBE_LIKE", 0.06, "", Stage::Data});
+  auto hs = verdictHeaders(spam, spam.decide(t), t);
+  REQUIRE(hs.at(0).first == "X-Spam-Status");
+  CHECK(hs.at(0).second == "Yes, score=6.8 required=5.0 tests=BAYES_99,GTUBE_LIKE,PC_PHARMA");
+  CHECK(hs.at(1) == HeaderField{"X-Spam-Score", "6.8"});
+  CHECK(hs.at(2) == HeaderField{"X-Spam-Flag", "YES"});
+
+  // 4.96 rounds to 5.0, the required score, on a message that is not spam: 4.9, as SpamAssassin.
+  Verdict near;
+  near.add({"A_RULE", 4.96, "", Stage::Data});
+  hs = verdictHeaders(near, near.decide(t), t);
+  CHECK(hs.at(0).second == "No, score=4.9 required=5.0 tests=A_RULE");
+  CHECK(hs.at(1).second == "4.9");
+
+  Verdict none;
+  hs = verdictHeaders(none, none.decide(t), t);
+  CHECK(hs.at(0).second == "No, score=0.0 required=5.0 tests=none");
 }

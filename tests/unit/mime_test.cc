@@ -76,6 +76,22 @@ TEST_CASE("Content-Type parameters with RFC 2231 continuations and charsets") {
   CHECK(broken.params.at("charset") == "unterminated");
 }
 
+// From Postfix's mime_test.in: comments and white space around the '/' belong to the syntax
+// (RFC 2045 uses RFC 822's lexical rules); a parser that stops at the '(' reads text/plain and
+// never looks inside the multipart, which mail readers do.
+TEST_CASE("a media type with a comment between type and subtype") {
+  auto p = parseParamValue("multipart/(co\\m\\)ment)mumble mumble; boundary(comment)=\"pqrs\"");
+  CHECK(p.token == "multipart/mumble");
+  CHECK(p.params.at("boundary") == "pqrs");
+  CHECK(parseParamValue(" text / (c) plain (trailing)").token == "text/plain");
+  Message m = parseMessage(
+      "Content-Type: multipart/(c)mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n"
+      "hello\r\n--b--\r\n");
+  CHECK(m.root.mediaType() == "multipart/mixed");
+  REQUIRE(m.root.children.size() == 1);
+  CHECK(m.root.children[0].text == "hello");
+}
+
 TEST_CASE("HTML is rendered by a real parser, links collected") {
   auto r = renderHtml(
       "<html><head><title>T</title><style>p{color:red}</style><script>var x='<b>';</script></head>"
@@ -247,18 +263,4 @@ TEST_CASE("every message of the SpamAssassin public corpus parses") {
   CHECK(withText >= messages * 95 / 100);
   CHECK(withHtml > 500);
   CHECK(urls > 10000);
-}
-
-TEST_CASE("Postfix MIME torture inputs parse") {
-  const std::filesystem::path dir = std::string(PORTCULLIS_SHARED_DIR) + "/corpora/postfix-test-vectors/postfix/src/global";
-  REQUIRE(std::filesystem::is_directory(dir));
-  int n = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    auto name = entry.path().filename().string();
-    if (!name.starts_with("mime_") || entry.path().extension() != ".in") continue;
-    Message m = parseMessage(slurp(entry.path()));
-    CHECK(m.partCount >= 1);
-    ++n;
-  }
-  CHECK(n >= 8);
 }
