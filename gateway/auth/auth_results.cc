@@ -59,9 +59,22 @@ std::string authResultsValue(const std::string& authservId,
 
 namespace {
 
-// Lower case without trailing dots: "GW.Test." and "gw.test" name the same host.
+// Lower case without trailing dots: "GW.Test." and "gw.test" name the same host. Blanks and
+// no-break spaces (U+00A0, or a lone 0xA0 byte) around it are what a lenient reader skips.
 std::string normalisedId(std::string_view id) {
-  std::string out = lowerAscii(mime::trim(id));
+  auto blankAt = [&](bool front) -> size_t {
+    if (id.empty()) return 0;
+    const char c = front ? id.front() : id.back();
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\xa0') {
+      if (c == '\xa0' && !front && id.size() >= 2 && id[id.size() - 2] == '\xc2') return 2;
+      return 1;
+    }
+    if (front && id.size() >= 2 && id[0] == '\xc2' && id[1] == '\xa0') return 2;
+    return 0;
+  };
+  for (size_t n; (n = blankAt(true)) > 0;) id.remove_prefix(n);
+  for (size_t n; (n = blankAt(false)) > 0;) id.remove_suffix(n);
+  std::string out = lowerAscii(id);
   while (!out.empty() && out.back() == '.') out.pop_back();
   return out;
 }
@@ -242,11 +255,10 @@ int removeClaimedAuthResults(std::string& message, const std::string& authservId
     std::string_view field(message.data() + pos, fieldEnd - pos);
     auto colon = field.find(':');
     // Without a colon the whole line is the name a lenient reader might see.
-    std::string_view name = field.substr(0, colon == std::string_view::npos
-                                                ? field.find("\r\n")
-                                                : colon);
-    const bool real = colon != std::string_view::npos &&
-                      lowerAscii(mime::trim(name)) == "authentication-results";
+    std::string_view name =
+        field.substr(0, colon == std::string_view::npos ? field.find("\r\n") : colon);
+    const bool real =
+        colon != std::string_view::npos && lowerAscii(mime::trim(name)) == "authentication-results";
     if ((real && claimsAuthservId(field.substr(colon + 1), authservId)) ||
         isMangledAuthResultsName(name)) {
       message.erase(pos, fieldEnd - pos);

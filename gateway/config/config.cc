@@ -317,8 +317,9 @@ void interpret(Reader& r, const toml::table& root, Config& c) {
     r.seconds(*t, "data_timeout", c.dataTimeout, w);
     r.integer(*t, "min_data_rate", c.minDataRate, 0, 1 << 30, w);
     if (c.dataTimeout < c.commandTimeout)
-      r.error(t, "smtp.data_timeout must be at least smtp.command_timeout (a message is longer "
-                 "than a command line)");
+      r.error(t,
+              "smtp.data_timeout must be at least smtp.command_timeout (a message is longer "
+              "than a command line)");
     if (const toml::node* n = t->get("bare_line_endings")) {
       std::string v;
       r.str(*t, "bare_line_endings", v, w);

@@ -52,7 +52,8 @@ std::string traceSafe(std::string_view text, std::string_view alsoAllowed) {
   out.reserve(text.size());
   for (unsigned char c : text) {
     const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '.' || c == '-' || c == '_' || alsoAllowed.find(static_cast<char>(c)) != std::string_view::npos;
+                    c == '.' || c == '-' || c == '_' ||
+                    alsoAllowed.find(static_cast<char>(c)) != std::string_view::npos;
     out += ok ? static_cast<char>(c) : '?';
   }
   return out;

@@ -81,8 +81,8 @@ asio::awaitable<void> MilterConnection::run() {
         packetStart.reset();
       else if (!packetStart)
         packetStart = now;
-      const auto deadline = packetStart ? *packetStart + config_.milter.timeout
-                                        : now + config_.milter.timeout;
+      const auto deadline =
+          packetStart ? *packetStart + config_.milter.timeout : now + config_.milter.timeout;
       std::error_code ec = std::make_error_code(std::errc::timed_out);
       if (deadline > now) {
         stream_.setDeadline(deadline - now);
@@ -90,9 +90,10 @@ asio::awaitable<void> MilterConnection::run() {
         stream_.clearDeadline();
       }
       if (ec == std::errc::timed_out) {
-        core::log::warn("milter session=" + id + ": " +
-                        (packetStart ? "packet not complete within " : "nothing from the MTA for ") +
-                        std::to_string(config_.milter.timeout.count() / 1000) + " s; closing");
+        core::log::warn(
+            "milter session=" + id + ": " +
+            (packetStart ? "packet not complete within " : "nothing from the MTA for ") +
+            std::to_string(config_.milter.timeout.count() / 1000) + " s; closing");
         break;
       }
       if (ec || buf.empty()) break;

@@ -54,11 +54,14 @@ class ClientTextTest(unittest.TestCase):
         self.assertIsNotNone(m, received)
         self.assertFalse(set(m.group(1)) & set('()";\\<>'), m.group(1))
         self.assertIn("evil", m.group(1))  # still recognisable to whoever reads the trace
-        # RFC 8601: smtp.helo carries the name as a quoted-string, read back exactly.
+        # RFC 8601: smtp.helo carries the name as a quoted-string (RFC 5322 3.2.4: quoted-pairs
+        # for '"' and '\\'), read back exactly; authres checks the field still parses.
         ar = field(fields, "Authentication-Results")[0]
         parsed = authres.AuthenticationResultsHeader.parse("Authentication-Results: " + ar)
-        helos = [p.value for r in parsed.results for p in r.properties if p.type == "smtp" and p.name == "helo"]
-        self.assertEqual(helos, [EVIL_HELO], ar)
+        self.assertEqual(parsed.authserv_id, "gw.test")
+        m = re.search(r'smtp\.helo="((?:[^"\\]|\\.)*)"', ar)
+        self.assertIsNotNone(m, ar)
+        self.assertEqual(re.sub(r"\\(.)", r"\1", m.group(1)), EVIL_HELO, ar)
 
     def test_symbol_counted_once_per_transaction(self):
         # The same HELO checks run at every HELO/EHLO; the evidence is one fact, scored once.

@@ -87,6 +87,7 @@ class SlowClientTest(unittest.TestCase):
         self.assertTrue(got.startswith(b"421 4.4.2 "), got)
         self.assertLess(elapsed, COMMAND + SLACK)
         self.assertTrue(c.closed_by_peer())
+        c.close()
         wait_for(lambda: "command line not complete" in self.gw.log(), what="log line")
         self.assertEqual(self.metric('portcullis_slow_clients_total{limit="command"}'), 1)
 
@@ -98,6 +99,7 @@ class SlowClientTest(unittest.TestCase):
         self.assertTrue(got.startswith(b"421 4.4.2 "), got)
         self.assertLess(elapsed, COMMAND + SLACK)
         self.assertTrue(c.closed_by_peer())
+        c.close()
         self.assertEqual(self.gw.maildir_messages(), [])  # nothing half-received goes on
         wait_for(lambda: "minimum rate" in self.gw.log(), what="log line")
         self.assertEqual(self.metric('portcullis_slow_clients_total{limit="data_rate"}'), 1)
@@ -110,7 +112,8 @@ class SlowClientTest(unittest.TestCase):
         self.assertTrue(got.startswith(b"421 4.4.2 "), got)
         self.assertGreater(elapsed, DATA - 0.5)
         self.assertLess(time.monotonic() - start, DATA + SLACK)
-        wait_for(lambda: "not complete within" in self.gw.log(), what="log line")
+        c.close()
+        wait_for(lambda: "message data not complete within" in self.gw.log(), what="log line")
 
     def test_slow_but_legal_client_passes(self):
         c = self.greeted()
@@ -131,6 +134,7 @@ class SlowClientTest(unittest.TestCase):
         code, text = c.reply()
         self.assertEqual(code, 250, text)
         self.assertEqual(c.cmd("QUIT")[0], 221)
+        c.close()
         self.assertEqual(len(wait_for(self.gw.maildir_messages, what="delivery")), 1)
 
     def test_slots_come_back(self):

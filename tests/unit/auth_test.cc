@@ -181,6 +181,8 @@ TEST_CASE("Forged Authentication-Results are removed in every spelling of our au
       "=?UTF-8?B?Z3cudGVzdA==?=; dmarc=pass",
       "\"gw\\.test\"; dmarc=pass",
       "gw.test\r\n ; dmarc=pass",
+      "\xc2\xa0gw.test\xc2\xa0; dmarc=pass",
+      "\"\xa0gw.test \"; dmarc=pass",
   };
   for (const char* v : claimed) {
     INFO(v);
@@ -190,8 +192,12 @@ TEST_CASE("Forged Authentication-Results are removed in every spelling of our au
     CHECK(msg == "Subject: s\r\n\r\nb\r\n");
   }
   CHECK(auth::claimsAuthservId("gw.test; dmarc=pass", "GW.TEST."));
-  const char* others[] = {"gw.test.evil; dmarc=pass", "other.test; dmarc=pass",
-                          "\"gw.test other\"; dmarc=pass", "evil-gw.test; dmarc=pass", "", ";"};
+  const char* others[] = {"gw.test.evil; dmarc=pass",
+                          "other.test; dmarc=pass",
+                          "\"gw.test other\"; dmarc=pass",
+                          "evil-gw.test; dmarc=pass",
+                          "",
+                          ";"};
   for (const char* v : others) {
     INFO(v);
     CHECK_FALSE(auth::claimsAuthservId(v, "gw.test"));
@@ -207,7 +213,8 @@ TEST_CASE("Forged Authentication-Results are removed in every spelling of our au
                            "AUTHENTICATION-RESULTS gw.test; dmarc=pass"};
   for (const char* f : mangled) {
     INFO(f);
-    CHECK(auth::isMangledAuthResultsName(std::string_view(f).substr(0, std::string_view(f).find(':'))));
+    CHECK(auth::isMangledAuthResultsName(
+        std::string_view(f).substr(0, std::string_view(f).find(':'))));
     std::string msg = std::string("To: a@b\r\n") + f + "\r\nSubject: s\r\n\r\nb\r\n";
     CHECK(auth::removeClaimedAuthResults(msg, "gw.test") == 1);
     CHECK(msg == "To: a@b\r\nSubject: s\r\n\r\nb\r\n");
@@ -215,8 +222,9 @@ TEST_CASE("Forged Authentication-Results are removed in every spelling of our au
   // Blanks before the colon are the obsolete syntax (RFC 5322 4.5.8), not a mangled name.
   CHECK_FALSE(auth::isMangledAuthResultsName("Authentication-Results \t"));
   CHECK_FALSE(auth::isMangledAuthResultsName("ARC-Authentication-Results"));
-  std::string spaced = "Authentication-Results \t: gw.test; dmarc=pass\r\n"
-                       "Authentication-Results : other.test; dmarc=pass\r\n\r\n";
+  std::string spaced =
+      "Authentication-Results \t: gw.test; dmarc=pass\r\n"
+      "Authentication-Results : other.test; dmarc=pass\r\n\r\n";
   CHECK(auth::removeClaimedAuthResults(spaced, "gw.test") == 1);
   CHECK(spaced == "Authentication-Results : other.test; dmarc=pass\r\n\r\n");
 }

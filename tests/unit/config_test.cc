@@ -77,9 +77,9 @@ TEST_CASE("slow-client deadlines from config - defaults, values and refused valu
   CHECK(d.config->commandTimeout == std::chrono::seconds(300));
   CHECK(d.config->dataTimeout == std::chrono::seconds(1800));
   CHECK(d.config->minDataRate == 500u);
-  auto r = config::load("", {{"smtp.command_timeout", "2.5"},
-                             {"smtp.data_timeout", "60"},
-                             {"smtp.min_data_rate", "0"}});
+  auto r = config::load(
+      "",
+      {{"smtp.command_timeout", "2.5"}, {"smtp.data_timeout", "60"}, {"smtp.min_data_rate", "0"}});
   REQUIRE(r.config);
   CHECK(r.config->commandTimeout == std::chrono::milliseconds(2500));
   CHECK(r.config->dataTimeout == std::chrono::seconds(60));
@@ -90,8 +90,10 @@ TEST_CASE("slow-client deadlines from config - defaults, values and refused valu
   CHECK_FALSE(bad.config);
   std::string all;
   for (const auto& e : bad.errors) all += e.str() + "\n";
-  CHECK(all.find(path + ":2: 'smtp.command_timeout' must be a number of seconds") != std::string::npos);
-  CHECK(all.find(path + ":3: 'smtp.data_timeout' must be a number of seconds") != std::string::npos);
+  CHECK(all.find(path + ":2: 'smtp.command_timeout' must be a number of seconds") !=
+        std::string::npos);
+  CHECK(all.find(path + ":3: 'smtp.data_timeout' must be a number of seconds") !=
+        std::string::npos);
   CHECK(all.find(path + ":4: 'smtp.min_data_rate' must be an integer") != std::string::npos);
   auto shorter = config::load("", {{"smtp.command_timeout", "60"}, {"smtp.data_timeout", "30"}});
   CHECK_FALSE(shorter.config);
