@@ -147,8 +147,9 @@ class SlowClientTest(unittest.TestCase):
         refused = self.gw.client(source="127.0.0.82")
         self.assertEqual(refused.reply()[0], 421)
         refused.close()
+        # Each is cut at the command timeout, well before the idle timeout would have.
         for h in holders:
-            h.sock.settimeout(COMMAND + 6)
+            h.sock.settimeout(COMMAND + SLACK)
             code, text = h.reply()
             self.assertEqual(code, 421, text)
             self.assertIn("4.4.2", text)

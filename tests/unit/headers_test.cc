@@ -47,7 +47,7 @@ TEST_CASE("Received header: HELO and DNS names cannot write comments, quotes or 
   rcpt.domain = "example.com";
   tx.recipients.push_back({rcpt, {}});
   const std::string h = receivedHeader(s, tx, "gw.test", std::chrono::system_clock::time_point{});
-  CHECK(h.starts_with("Received: from evil?by?x.test????????y? (ptr?by?z.test?? [192.0.2.1]) by "));
+  CHECK(h.starts_with("Received: from evil?by?x.test?????y? (ptr?by?z.test?? [192.0.2.1]) by "));
   CHECK(h.find(" for <?a??b?@example.com>; ") != std::string::npos);
   CHECK(std::count(h.begin(), h.end(), ';') == 1);  // the one before the date
   // Names as they should be pass unchanged: a domain, an address literal, IPv6 included.
