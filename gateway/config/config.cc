@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <toml++/toml.h>
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <map>
@@ -313,6 +314,8 @@ void interpret(Reader& r, const toml::table& root, Config& c) {
     r.integer(*t, "max_errors", c.smtp.maxErrors, 1, 1000, w);
     r.seconds(*t, "idle_timeout", c.idleTimeout, w);
     r.seconds(*t, "shutdown_timeout", c.shutdownTimeout, w);
+    // Unset: the idle timeout, at most the default (Postfix's smtpd_timeout is both).
+    if (!t->get("command_timeout")) c.commandTimeout = std::min(c.idleTimeout, c.commandTimeout);
     r.seconds(*t, "command_timeout", c.commandTimeout, w);
     r.seconds(*t, "data_timeout", c.dataTimeout, w);
     r.integer(*t, "min_data_rate", c.minDataRate, 0, 1 << 30, w);

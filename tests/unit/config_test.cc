@@ -97,6 +97,15 @@ TEST_CASE("slow-client deadlines from config - defaults, values and refused valu
   CHECK(all.find(path + ":4: 'smtp.min_data_rate' must be an integer") != std::string::npos);
   auto shorter = config::load("", {{"smtp.command_timeout", "60"}, {"smtp.data_timeout", "30"}});
   CHECK_FALSE(shorter.config);
+  // Unset, the command deadline follows a shorter idle timeout, as Postfix's one smtpd_timeout
+  // is both the read timeout and the request deadline: idle_timeout = 10 bounds a trickled
+  // command line to 10 s, not 300.
+  auto idle = config::load("", {{"smtp.idle_timeout", "10"}});
+  REQUIRE(idle.config);
+  CHECK(idle.config->commandTimeout == std::chrono::seconds(10));
+  auto longIdle = config::load("", {{"smtp.idle_timeout", "900"}});
+  REQUIRE(longIdle.config);
+  CHECK(longIdle.config->commandTimeout == std::chrono::seconds(300));
 }
 
 TEST_CASE("TOML syntax errors and bad downstream URLs") {
