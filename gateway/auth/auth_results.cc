@@ -57,6 +57,30 @@ std::string authResultsValue(const std::string& authservId,
   return out;
 }
 
+namespace {
+
+// Lower case without trailing dots: "GW.Test." and "gw.test" name the same host. Blanks and
+// no-break spaces (U+00A0, or a lone 0xA0 byte) around it are what a lenient reader skips.
+std::string normalisedId(std::string_view id) {
+  auto blankAt = [&](bool front) -> size_t {
+    if (id.empty()) return 0;
+    const char c = front ? id.front() : id.back();
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\xa0') {
+      if (c == '\xa0' && !front && id.size() >= 2 && id[id.size() - 2] == '\xc2') return 2;
+      return 1;
+    }
+    if (front && id.size() >= 2 && id[0] == '\xc2' && id[1] == '\xa0') return 2;
+    return 0;
+  };
+  for (size_t n; (n = blankAt(true)) > 0;) id.remove_prefix(n);
+  for (size_t n; (n = blankAt(false)) > 0;) id.remove_suffix(n);
+  std::string out = lowerAscii(id);
+  while (!out.empty() && out.back() == '.') out.pop_back();
+  return out;
+}
+
+}  // namespace
+
 std::string authservIdOf(std::string_view value) {
   size_t i = 0;
   auto skipCfws = [&] {
@@ -82,11 +106,36 @@ std::string authservIdOf(std::string_view value) {
     }
   };
   skipCfws();
-  size_t start = i;
-  while (i < value.size() && value[i] != ';' && value[i] != ' ' && value[i] != '\t' &&
-         value[i] != '(' && value[i] != '\r' && value[i] != '\n')
-    ++i;
-  return lowerAscii(value.substr(start, i - start));
+  std::string id;
+  if (i < value.size() && value[i] == '"') {
+    // RFC 8601 2.2: authserv-id = value, and a value may be a quoted-string.
+    for (++i; i < value.size() && value[i] != '"'; ++i) {
+      if (value[i] == '\\' && i + 1 < value.size()) ++i;
+      id += value[i];
+    }
+  } else {
+    size_t start = i;
+    while (i < value.size() && value[i] != ';' && value[i] != ' ' && value[i] != '\t' &&
+           value[i] != '(' && value[i] != '\r' && value[i] != '\n')
+      ++i;
+    id = value.substr(start, i - start);
+  }
+  // Not valid in an authserv-id, but a reader that decodes RFC 2047 everywhere would show
+  // (and a careless filter match) the decoded name: judged by what it decodes to.
+  if (id.find("=?") != std::string::npos) id = mime::decodeEncodedWords(id);
+  return normalisedId(id);
+}
+
+bool claimsAuthservId(std::string_view value, std::string_view authservId) {
+  const std::string id = authservIdOf(value);
+  return !id.empty() && id == normalisedId(authservId);
+}
+
+bool isMangledAuthResultsName(std::string_view name) {
+  static constexpr std::string_view kName = "authentication-results";
+  if (name.size() < kName.size() || !mime::iequals(name.substr(0, kName.size()), kName))
+    return false;
+  return name.substr(kName.size()).find_first_not_of(" \t") != std::string_view::npos;
 }
 
 ParsedAuthResults parseAuthResults(std::string_view value) {
@@ -209,7 +258,6 @@ ParsedAuthResults parseAuthResults(std::string_view value) {
 }
 
 int removeClaimedAuthResults(std::string& message, const std::string& authservId) {
-  const std::string ours = lowerAscii(authservId);
   int removed = 0;
   size_t pos = 0;
   // Only the header section is walked; a claimed field is cut out where it stands, so a
@@ -222,9 +270,13 @@ int removeClaimedAuthResults(std::string& message, const std::string& authservId
     } while (fieldEnd < message.size() && (message[fieldEnd] == ' ' || message[fieldEnd] == '\t'));
     std::string_view field(message.data() + pos, fieldEnd - pos);
     auto colon = field.find(':');
-    if (colon != std::string_view::npos &&
-        lowerAscii(mime::trim(field.substr(0, colon))) == "authentication-results" &&
-        authservIdOf(field.substr(colon + 1)) == ours) {
+    // Without a colon the whole line is the name a lenient reader might see.
+    std::string_view name =
+        field.substr(0, colon == std::string_view::npos ? field.find("\r\n") : colon);
+    const bool real =
+        colon != std::string_view::npos && lowerAscii(mime::trim(name)) == "authentication-results";
+    if ((real && claimsAuthservId(field.substr(colon + 1), authservId)) ||
+        isMangledAuthResultsName(name)) {
       message.erase(pos, fieldEnd - pos);
       ++removed;
     } else {

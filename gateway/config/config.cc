@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <toml++/toml.h>
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <map>
@@ -306,13 +307,22 @@ void interpret(Reader& r, const toml::table& root, Config& c) {
         *t, w,
         {"max_line_length", "max_message_size", "max_recipients", "max_errors", "idle_timeout",
          "bare_line_endings", "starttls", "tls_cert", "tls_key", "shutdown_timeout",
-         "long_header_lines"});
+         "long_header_lines", "command_timeout", "data_timeout", "min_data_rate"});
     r.integer(*t, "max_line_length", c.smtp.maxLineLength, 512, 1 << 20, w);
     r.integer(*t, "max_message_size", c.smtp.maxMessageSize, 1024, int64_t(1) << 40, w);
     r.integer(*t, "max_recipients", c.smtp.maxRecipients, 1, 100000, w);
     r.integer(*t, "max_errors", c.smtp.maxErrors, 1, 1000, w);
     r.seconds(*t, "idle_timeout", c.idleTimeout, w);
     r.seconds(*t, "shutdown_timeout", c.shutdownTimeout, w);
+    // Unset: the idle timeout, at most the default (Postfix's smtpd_timeout is both).
+    if (!t->get("command_timeout")) c.commandTimeout = std::min(c.idleTimeout, c.commandTimeout);
+    r.seconds(*t, "command_timeout", c.commandTimeout, w);
+    r.seconds(*t, "data_timeout", c.dataTimeout, w);
+    r.integer(*t, "min_data_rate", c.minDataRate, 0, 1 << 30, w);
+    if (c.dataTimeout < c.commandTimeout)
+      r.error(t,
+              "smtp.data_timeout must be at least smtp.command_timeout (a message is longer "
+              "than a command line)");
     if (const toml::node* n = t->get("bare_line_endings")) {
       std::string v;
       r.str(*t, "bare_line_endings", v, w);

@@ -56,6 +56,14 @@ struct Config {
 
   smtp::SessionSettings smtp;  // hostname is filled from `hostname`
   std::chrono::milliseconds idleTimeout{300'000};
+  // Deadlines however slowly the client trickles (each read re-arms only idleTimeout): a whole
+  // command line, from its first byte, within commandTimeout; a whole DATA, 354 to the final
+  // dot, within dataTimeout, and on the way at least minDataRate bytes/s in Postfix's sense
+  // (smtpd_min_data_rate: each read buys bytes/rate seconds, never more than commandTimeout
+  // ahead). 0 = no minimum rate.
+  std::chrono::milliseconds commandTimeout{300'000};
+  std::chrono::milliseconds dataTimeout{1'800'000};
+  uint32_t minDataRate = 500;
   std::chrono::milliseconds shutdownTimeout{30'000};
   std::string tlsCertFile;
   std::string tlsKeyFile;

@@ -43,15 +43,39 @@ std::string rfc5322Date(std::chrono::system_clock::time_point when) {
   return buf;
 }
 
+namespace {
+
+// Client-supplied text (HELO names, DNS names, addresses) in the Received field: only
+// characters that can neither open nor close a comment, a quoted string or an angle address,
+// nor end the clause list (';'), nor fold the line. The rest become '?': a trace is for
+// reading, and a HELO such as `x(by y);` must not write clauses of its own.
+std::string traceSafe(std::string_view text, std::string_view alsoAllowed) {
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '-' || c == '_' ||
+                    alsoAllowed.find(static_cast<char>(c)) != std::string_view::npos;
+    out += ok ? static_cast<char>(c) : '?';
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string receivedHeader(const SessionInfo& s, const Transaction& tx, std::string_view hostname,
                            std::chrono::system_clock::time_point when) {
   std::string proto = tx.smtputf8 ? "UTF8SMTP" : (s.esmtp ? "ESMTP" : "SMTP");
   if (s.tls.active) proto += "S";
-  std::string v = "from " + (s.helo.empty() ? std::string("unknown") : s.helo) + " (" +
-                  s.clientName + " [" + s.clientAddressText() + "])";
+  // The brackets and colons of an address literal ([192.0.2.1], [IPv6:2001:db8::1]).
+  std::string v = "from " + (s.helo.empty() ? std::string("unknown") : traceSafe(s.helo, "[]:")) +
+                  " (" + traceSafe(s.clientName, "") + " [" + s.clientAddressText() + "])";
   if (s.tls.active) v += " (using " + s.tls.version + " with cipher " + s.tls.cipher + ")";
   v += " by " + std::string(hostname) + " (Portcullis) with " + proto + " id " + tx.id;
-  if (tx.recipients.size() == 1) v += " for <" + tx.recipients.front().address.str() + ">";
+  // The local part may be anything an RFC 5321 quoted string allows; what is not a plain
+  // address character is shown as '?' here (the envelope itself is untouched).
+  if (tx.recipients.size() == 1)
+    v += " for <" + traceSafe(tx.recipients.front().address.str(), "@+=!#$%&'*/^`{|}~") + ">";
   v += "; " + rfc5322Date(when);
   return formatHeader({"Received", v});
 }

@@ -1,5 +1,6 @@
 #include "gateway/core/verdict.h"
 
+#include <cmath>
 #include <cstdio>
 
 namespace portcullis::core {
@@ -22,7 +23,22 @@ Reply defaultReply(Action a) {
   }
 }
 
-void Verdict::add(Symbol s) { symbols_.push_back(std::move(s)); }
+void Verdict::add(Symbol s) {
+  // A symbol is one piece of evidence and counts once per transaction, as a SpamAssassin rule
+  // does: the HELO checks run again at every HELO/EHLO (and after STARTTLS), and a connect-stage
+  // symbol meets the data stage's of the same name. It keeps its first place; the score is the
+  // one of larger magnitude, so that which of two checks ran first (or which HELO was last)
+  // cannot weaken the evidence, as Rspamd does for a symbol inserted twice.
+  for (auto& have : symbols_) {
+    if (have.name != s.name) continue;
+    if (std::fabs(s.score) > std::fabs(have.score)) {
+      have.score = s.score;
+      have.reason = std::move(s.reason);
+    }
+    return;
+  }
+  symbols_.push_back(std::move(s));
+}
 
 void Verdict::force(ForcedAction f) {
   if (f.reply.empty()) f.reply = defaultReply(f.action);
@@ -30,7 +46,7 @@ void Verdict::force(ForcedAction f) {
 }
 
 void Verdict::merge(const Verdict& other) {
-  symbols_.insert(symbols_.end(), other.symbols_.begin(), other.symbols_.end());
+  for (const auto& s : other.symbols_) add(s);
   forced_.insert(forced_.end(), other.forced_.begin(), other.forced_.end());
 }
 

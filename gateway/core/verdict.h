@@ -41,6 +41,7 @@ struct Decision {
 
 class Verdict {
  public:
+  // Once per name: a repeated symbol keeps its place and the larger-magnitude score.
   void add(Symbol s);
   void force(ForcedAction f);
   void merge(const Verdict& other);

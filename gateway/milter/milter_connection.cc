@@ -4,7 +4,9 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
+#include <chrono>
 #include <cstdio>
+#include <optional>
 
 #include "gateway/auth/auth_results.h"
 #include "gateway/core/headers.h"
@@ -63,6 +65,9 @@ asio::awaitable<void> MilterConnection::run() {
   core::log::debug("milter connection session=" + id);
   PacketReader reader(config_.milter.maxPacket);
   std::string buf;
+  // The timeout is per packet, from its first byte, not per read: a peer trickling a byte at a
+  // time would otherwise hold the connection for ever with a packet that never ends.
+  std::optional<std::chrono::steady_clock::time_point> packetStart;
   while (true) {
     auto packet = reader.next();
     if (!packet) {
@@ -71,12 +76,24 @@ asio::awaitable<void> MilterConnection::run() {
         break;
       }
       buf.clear();
-      stream_.setDeadline(config_.milter.timeout);
-      auto ec = co_await stream_.readSome(buf);
-      stream_.clearDeadline();
+      const auto now = std::chrono::steady_clock::now();
+      if (reader.buffered() == 0)
+        packetStart.reset();
+      else if (!packetStart)
+        packetStart = now;
+      const auto deadline =
+          packetStart ? *packetStart + config_.milter.timeout : now + config_.milter.timeout;
+      std::error_code ec = std::make_error_code(std::errc::timed_out);
+      if (deadline > now) {
+        stream_.setDeadline(deadline - now);
+        ec = co_await stream_.readSome(buf);
+        stream_.clearDeadline();
+      }
       if (ec == std::errc::timed_out) {
-        core::log::warn("milter session=" + id + ": nothing from the MTA for " +
-                        std::to_string(config_.milter.timeout.count() / 1000) + " s; closing");
+        core::log::warn(
+            "milter session=" + id + ": " +
+            (packetStart ? "packet not complete within " : "nothing from the MTA for ") +
+            std::to_string(config_.milter.timeout.count() / 1000) + " s; closing");
         break;
       }
       if (ec || buf.empty()) break;
@@ -84,6 +101,7 @@ asio::awaitable<void> MilterConnection::run() {
       reader.feed(buf);
       continue;
     }
+    packetStart.reset();  // the next packet's clock starts with its first byte
     auto decoded = decodeCommand(*packet);
     if (auto* error = std::get_if<std::string>(&decoded)) {
       core::log::warn("milter session=" + id + ": malformed packet: " + *error + "; closing");

@@ -5,6 +5,7 @@
 
 #include "gateway/auth/auth_results.h"
 #include "gateway/core/text.h"
+#include "gateway/mime/headers.h"
 #include "gateway/smtp/command.h"
 
 namespace portcullis::milter {
@@ -70,7 +71,7 @@ MilterSession::Step MilterSession::stage(core::Stage st) {
 void MilterSession::newTransaction() {
   tx_ = std::make_unique<core::Transaction>();
   tx_->id = id_ + "." + std::to_string(++txCount_);
-  authResultsOurs_.clear();
+  authResultsSeen_.clear();
   oversize_ = false;
   inBody_ = false;
 }
@@ -195,9 +196,11 @@ MilterSession::Step MilterSession::handle(Command command) {
             tx_->message += crlf + "\r\n";
           else
             oversize_ = true;
-          if (core::lowerAscii(c.name) == "authentication-results")
-            authResultsOurs_.push_back(auth::authservIdOf(c.value) ==
-                                       core::lowerAscii(settings_.authservId));
+          if (auth::isMangledAuthResultsName(c.name))
+            authResultsSeen_.emplace_back(c.name, true);
+          else if (core::lowerAscii(mime::trim(c.name)) == "authentication-results")
+            authResultsSeen_.emplace_back(c.name,
+                                          auth::claimsAuthservId(c.value, settings_.authservId));
           return reply(continueReply(), SMFIP_NR_HDR);
         } else if constexpr (std::is_same_v<T, EndOfHeaders>) {
           if (!tx_) newTransaction();
@@ -289,10 +292,16 @@ std::string MilterSession::finish(const core::Decision& d,
     case core::Action::Accept:
     case core::Action::AddHeaders: {
       if (negotiated_.actions & SMFIF_CHGHDRS) {
-        // Highest index first, so earlier indexes stay valid as fields go.
-        for (size_t i = authResultsOurs_.size(); i-- > 0;)
-          if (authResultsOurs_[i])
-            out += encodeChangeHeader(static_cast<uint32_t>(i + 1), "Authentication-Results", "");
+        // The index counts fields of the same name (case-insensitive, as the MTA matches
+        // them); the last first, so the earlier indexes stay valid as fields go.
+        for (size_t i = authResultsSeen_.size(); i-- > 0;) {
+          const auto& [name, remove] = authResultsSeen_[i];
+          if (!remove) continue;
+          uint32_t index = 1;
+          for (size_t j = 0; j < i; ++j)
+            index += mime::iequals(authResultsSeen_[j].first, name) ? 1 : 0;
+          out += encodeChangeHeader(index, name, "");
+        }
       }
       if (negotiated_.actions & SMFIF_ADDHDRS) {
         // Inserted at the top, in order: the last inserted ends up first, so go backwards.

@@ -77,8 +77,9 @@ class MilterSession {
   int txCount_ = 0;
   std::map<char, std::map<std::string, std::string>> macros_;  // by the command they came with
   std::optional<core::Stage> pending_;                         // the stage whose reply is owed
-  // Authentication-Results fields as received, in order: whether each claims our authserv-id.
-  std::vector<bool> authResultsOurs_;
+  // Fields named Authentication-Results or a mangled form of it, in order: the name as
+  // received and whether it goes (claims our authserv-id, or the name is mangled).
+  std::vector<std::pair<std::string, bool>> authResultsSeen_;
   bool oversize_ = false;
   bool inBody_ = false;
 };

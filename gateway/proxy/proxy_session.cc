@@ -84,6 +84,8 @@ ProxySession::ProxySession(net::Socket socket, std::shared_ptr<const config::Sna
       config_(*snapshot_->config),
       shared_(shared),
       stream_(std::move(socket)),
+      deadlines_(smtp::DeadlineSettings{config_.idleTimeout, config_.commandTimeout,
+                                        config_.dataTimeout, config_.minDataRate}),
       session_(
           [&] {
             smtp::SessionSettings s = config_.smtp;
@@ -156,17 +158,27 @@ asio::awaitable<void> ProxySession::run() {
         }
         idle_ = !session_.transaction();
         buf.clear();
-        stream_.setDeadline(config_.idleTimeout);
-        auto ec = co_await stream_.readSome(buf);
-        stream_.clearDeadline();
+        const auto now = std::chrono::steady_clock::now();
+        const auto deadline = deadlines_.beforeRead(now, session_.inData(), session_.midCommand(),
+                                                    session_.linesTaken());
+        std::error_code ec = std::make_error_code(std::errc::timed_out);
+        if (deadline.at > now) {
+          stream_.setDeadline(deadline.at - now);
+          ec = co_await stream_.readSome(buf);
+          stream_.clearDeadline();
+        }
         idle_ = false;
         if (kicked_ && ec) {
           session_.shutdown();
         } else if (ec == std::errc::timed_out) {
-          session_.idleTimeout();
+          if (deadline.limit == smtp::RequestDeadlines::Limit::Idle)
+            session_.idleTimeout();
+          else
+            tooSlow(deadline.limit);
         } else if (ec || buf.empty()) {
           session_.eof();
         } else {
+          deadlines_.afterRead(std::chrono::steady_clock::now(), buf.size());
           session_.receive(buf);
         }
         break;
@@ -205,6 +217,19 @@ asio::awaitable<void> ProxySession::run() {
   stream_.close();
   rememberClient();
   core::log::debug("disconnect session=" + info.id);
+}
+
+void ProxySession::tooSlow(smtp::RequestDeadlines::Limit limit) {
+  const auto& info = session_.info();
+  const std::string what = deadlines_.describe(limit, std::chrono::steady_clock::now());
+  core::metrics::Registry::instance()
+      .counter("portcullis_slow_clients_total",
+               "Sessions closed with 421 4.4.2 for sending too slowly, by the limit missed",
+               {{"limit", std::string(smtp::RequestDeadlines::label(limit))}})
+      .add();
+  core::log::info("session=" + info.id + " client=[" + info.clientAddressText() +
+                  "] too slow: " + what + "; 421 and close");
+  session_.tooSlow(what);
 }
 
 asio::awaitable<void> ProxySession::open() {
@@ -591,7 +616,7 @@ asio::awaitable<void> ProxySession::onMessage() {
   if (forged)
     core::log::info("session=" + session_.info().id + " tx=" + tx->id + " removed " +
                     std::to_string(forged) +
-                    " Authentication-Results field(s) claiming our authserv-id");
+                    " Authentication-Results field(s) claiming our authserv-id or misnamed");
   core::Decision d = verdict.decide(policy.thresholds);
 
   Reply r;

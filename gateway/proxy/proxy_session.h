@@ -9,6 +9,7 @@
 #include "gateway/net/stream.h"
 #include "gateway/proxy/shared_state.h"
 #include "gateway/relay/downstream.h"
+#include "gateway/smtp/request_deadlines.h"
 #include "gateway/smtp/server_session.h"
 
 namespace portcullis::proxy {
@@ -30,6 +31,8 @@ class ProxySession {
   asio::awaitable<std::string> waitForPregreet();
   void applyConnectOutcome(core::StageOutcome& outcome);
   void applyViolations();
+  // A missed deadline: counted, logged, and 421 4.4.2 naming it.
+  void tooSlow(smtp::RequestDeadlines::Limit limit);
   bool tarpitted() const;
   void failed(const std::string& test);
   void rememberClient();
@@ -58,6 +61,7 @@ class ProxySession {
   const config::Config& config_;
   SharedState& shared_;
   net::Stream stream_;
+  smtp::RequestDeadlines deadlines_;
   smtp::ServerSession session_;
   std::unique_ptr<relay::Downstream> downstream_;
   bool idle_ = false;  // waiting for a command between transactions

@@ -156,6 +156,10 @@ void ServerSession::idleTimeout() {
   closeWith(421, "4.4.2", settings_.hostname + " Error: timeout exceeded");
 }
 
+void ServerSession::tooSlow(const std::string& what) {
+  closeWith(421, "4.4.2", settings_.hostname + " Error: timeout exceeded: " + what + "; closing");
+}
+
 void ServerSession::shutdown() {
   closeWith(421, "4.3.2", settings_.hostname + " Service shutting down; try again later");
 }
@@ -199,6 +203,7 @@ ServerSession::Event ServerSession::next() {
       }
       in_.erase(0, nl + 1);
       discardingLongLine_ = false;
+      ++linesTaken_;
       error(500, "5.5.2", "Error: line too long");
       continue;
     }
@@ -216,6 +221,7 @@ ServerSession::Event ServerSession::next() {
       }
       return Event::NeedInput;
     }
+    ++linesTaken_;
     if (nl + 1 > settings_.maxLineLength) {
       in_.erase(0, nl + 1);
       error(500, "5.5.2", "Error: line too long");

@@ -79,6 +79,8 @@ class ServerSession {
   void receive(std::string_view bytes);
   void eof();
   void idleTimeout();
+  // The client missed a deadline (RequestDeadlines): 421 4.4.2 naming it, and close.
+  void tooSlow(const std::string& what);
   // The gateway is stopping: 421 and close (between transactions).
   void shutdown();
   Event next();
@@ -89,6 +91,11 @@ class ServerSession {
   bool hasOutput() const { return !out_.empty(); }
   bool closed() const { return closed_; }
   int errors() const { return errors_; }
+  // For the driver's deadlines: part of a command line is buffered (or an over-long one is
+  // being discarded); message data is being read; how many command lines were taken so far.
+  bool midCommand() const { return !dataMode_ && (!in_.empty() || discardingLongLine_); }
+  bool inData() const { return dataMode_; }
+  uint64_t linesTaken() const { return linesTaken_; }
   std::vector<Violation> takeViolations() { return std::exchange(violations_, {}); }
 
   core::SessionInfo& info() { return info_; }
@@ -138,6 +145,7 @@ class ServerSession {
   bool eof_ = false;
   int errors_ = 0;
   uint64_t txCounter_ = 0;
+  uint64_t linesTaken_ = 0;
 };
 
 }  // namespace portcullis::smtp

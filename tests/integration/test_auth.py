@@ -252,6 +252,44 @@ class AuthProxyTest(unittest.TestCase):
             "Authentication-Results: " + v).results}
         self.assertEqual(norm(scanned), norm(proxied))
 
+    def test_forged_authentication_results_in_every_spelling(self):
+        # Issue 15 item 5: each of these was relayed with its dmarc=pass. RFC 8601 2.2 compares
+        # the authserv-id as a domain name, and a misnamed field is nobody's honest field.
+        forms = {
+            "quoted": b'Authentication-Results: "gw.test"; dmarc=pass header.from=example.test',
+            "trailing dot": b"Authentication-Results: gw.test.; dmarc=pass header.from=example.test",
+            "case and comments": b"Authentication-Results: (x) GW.Test (y); dmarc=pass",
+            "encoded word": b"Authentication-Results: =?utf-8?q?gw.test?=; dmarc=pass",
+            "nbsp after the name": b"Authentication-Results\xc2\xa0: gw.test; dmarc=pass",
+            "suffix on the name": b"Authentication-Results-1: gw.test; dmarc=pass",
+            "space before the colon": b"Authentication-Results : gw.test; dmarc=pass",
+        }
+        good = sign(base_message(), "rsa", self.rsa_private)
+        for what, field in forms.items():
+            with self.subTest(what):
+                tag = f"X-Case: {what}".encode()
+                code, text = self.send(f"alice@{DOMAIN}", tag + b"\r\n" + field + b"\r\n" + good)
+                self.assertEqual(code, 250, text)
+                headers = [h for h in self.delivered_headers(tag)
+                           if h.lower().startswith(b"authentication-results")]
+                self.assertEqual(len(headers), 1, headers)  # ours alone
+                self.assertTrue(headers[0].startswith(b"Authentication-Results: gw.test;"), headers)
+        # An honest field from another host stays.
+        other = b"Authentication-Results: other.test; dmarc=pass header.from=example.test"
+        code, text = self.send(f"alice@{DOMAIN}", b"X-Case: other\r\n" + other + b"\r\n" + good)
+        self.assertEqual(code, 250, text)
+        self.assertIn(other, self.delivered_headers(b"X-Case: other"))
+
+    def delivered_headers(self, tag):
+        """The unfolded header fields of the delivered message that carries the field `tag`."""
+        def find():
+            for m in self.gw.maildir_messages():
+                head = m.split(b"\r\n\r\n", 1)[0]
+                fields = head.replace(b"\r\n\t", b" ").replace(b"\r\n ", b" ").split(b"\r\n")
+                if tag in fields:
+                    return fields
+            return None
+        return wait_for(find, what=f"delivery of {tag!r}")
 
 if __name__ == "__main__":
     unittest.main()

@@ -167,6 +167,68 @@ TEST_CASE("Authentication-Results: our value, and forged ones removed") {
         "Authentication-Results: gw.test; in the body\r\n");
 }
 
+TEST_CASE("Forged Authentication-Results are removed in every spelling of our authserv-id") {
+  // RFC 8601 2.2: the authserv-id is a value (token or quoted-string) compared as a domain
+  // name: case-insensitively, a trailing dot naming the same host, comments anywhere.
+  const char* claimed[] = {
+      "gw.test; dmarc=pass",
+      "\"gw.test\"; dmarc=pass",
+      "\"GW.test.\" (quoted, dot); dmarc=pass",
+      "gw.test.; dmarc=pass",
+      "Gw.TeSt;dmarc=pass",
+      "(c1) (c2 (nested)) gw.test (c3) 1; dmarc=pass",
+      "=?utf-8?q?gw.test?=; dmarc=pass",
+      "=?UTF-8?B?Z3cudGVzdA==?=; dmarc=pass",
+      "\"gw\\.test\"; dmarc=pass",
+      "gw.test\r\n ; dmarc=pass",
+      "\xc2\xa0gw.test\xc2\xa0; dmarc=pass",
+      "\"\xa0gw.test \"; dmarc=pass",
+  };
+  for (const char* v : claimed) {
+    INFO(v);
+    CHECK(auth::claimsAuthservId(v, "gw.test"));
+    std::string msg = std::string("Authentication-Results: ") + v + "\r\nSubject: s\r\n\r\nb\r\n";
+    CHECK(auth::removeClaimedAuthResults(msg, "gw.test") == 1);
+    CHECK(msg == "Subject: s\r\n\r\nb\r\n");
+  }
+  CHECK(auth::claimsAuthservId("gw.test; dmarc=pass", "GW.TEST."));
+  const char* others[] = {"gw.test.evil; dmarc=pass",
+                          "other.test; dmarc=pass",
+                          "\"gw.test other\"; dmarc=pass",
+                          "evil-gw.test; dmarc=pass",
+                          "",
+                          ";"};
+  for (const char* v : others) {
+    INFO(v);
+    CHECK_FALSE(auth::claimsAuthservId(v, "gw.test"));
+    std::string msg = std::string("Authentication-Results: ") + v + "\r\n\r\n";
+    CHECK(auth::removeClaimedAuthResults(msg, "gw.test") == 0);
+  }
+  // A field name that is Authentication-Results followed by anything but blanks and the colon
+  // is nobody's honest field, and some reader may take it for one: removed whatever it claims.
+  const char* mangled[] = {"Authentication-Results\xc2\xa0: other.test; dmarc=pass",
+                           "Authentication-Results\xa0: gw.test; dmarc=pass",
+                           "Authentication-Results-X: other.test; dmarc=pass",
+                           "Authentication-Results.: gw.test; dmarc=pass",
+                           "AUTHENTICATION-RESULTS gw.test; dmarc=pass"};
+  for (const char* f : mangled) {
+    INFO(f);
+    CHECK(auth::isMangledAuthResultsName(
+        std::string_view(f).substr(0, std::string_view(f).find(':'))));
+    std::string msg = std::string("To: a@b\r\n") + f + "\r\nSubject: s\r\n\r\nb\r\n";
+    CHECK(auth::removeClaimedAuthResults(msg, "gw.test") == 1);
+    CHECK(msg == "To: a@b\r\nSubject: s\r\n\r\nb\r\n");
+  }
+  // Blanks before the colon are the obsolete syntax (RFC 5322 4.5.8), not a mangled name.
+  CHECK_FALSE(auth::isMangledAuthResultsName("Authentication-Results \t"));
+  CHECK_FALSE(auth::isMangledAuthResultsName("ARC-Authentication-Results"));
+  std::string spaced =
+      "Authentication-Results \t: gw.test; dmarc=pass\r\n"
+      "Authentication-Results : other.test; dmarc=pass\r\n\r\n";
+  CHECK(auth::removeClaimedAuthResults(spaced, "gw.test") == 1);
+  CHECK(spaced == "Authentication-Results : other.test; dmarc=pass\r\n\r\n");
+}
+
 TEST_CASE("Authentication-Results are read back: ours, RFC 8601's examples, and junk") {
   std::vector<auth::AuthResultEntry> ours = {
       {"spf", "pass", "", {{"smtp.mailfrom", "a@example.com"}}},

@@ -71,6 +71,43 @@ TEST_CASE("errors name file and line - typos are not silently ignored") {
   CHECK(has(path + ":8: unknown key 'relay.downstream'"));
 }
 
+TEST_CASE("slow-client deadlines from config - defaults, values and refused values") {
+  auto d = config::load("", {});
+  REQUIRE(d.config);
+  CHECK(d.config->commandTimeout == std::chrono::seconds(300));
+  CHECK(d.config->dataTimeout == std::chrono::seconds(1800));
+  CHECK(d.config->minDataRate == 500u);
+  auto r = config::load(
+      "",
+      {{"smtp.command_timeout", "2.5"}, {"smtp.data_timeout", "60"}, {"smtp.min_data_rate", "0"}});
+  REQUIRE(r.config);
+  CHECK(r.config->commandTimeout == std::chrono::milliseconds(2500));
+  CHECK(r.config->dataTimeout == std::chrono::seconds(60));
+  CHECK(r.config->minDataRate == 0u);
+  auto path = writeTemp("slow.toml",
+                        "[smtp]\ncommand_timeout = 0\ndata_timeout = -1\nmin_data_rate = 2.5\n");
+  auto bad = config::load(path, {});
+  CHECK_FALSE(bad.config);
+  std::string all;
+  for (const auto& e : bad.errors) all += e.str() + "\n";
+  CHECK(all.find(path + ":2: 'smtp.command_timeout' must be a number of seconds") !=
+        std::string::npos);
+  CHECK(all.find(path + ":3: 'smtp.data_timeout' must be a number of seconds") !=
+        std::string::npos);
+  CHECK(all.find(path + ":4: 'smtp.min_data_rate' must be an integer") != std::string::npos);
+  auto shorter = config::load("", {{"smtp.command_timeout", "60"}, {"smtp.data_timeout", "30"}});
+  CHECK_FALSE(shorter.config);
+  // Unset, the command deadline follows a shorter idle timeout, as Postfix's one smtpd_timeout
+  // is both the read timeout and the request deadline: idle_timeout = 10 bounds a trickled
+  // command line to 10 s, not 300.
+  auto idle = config::load("", {{"smtp.idle_timeout", "10"}});
+  REQUIRE(idle.config);
+  CHECK(idle.config->commandTimeout == std::chrono::seconds(10));
+  auto longIdle = config::load("", {{"smtp.idle_timeout", "900"}});
+  REQUIRE(longIdle.config);
+  CHECK(longIdle.config->commandTimeout == std::chrono::seconds(300));
+}
+
 TEST_CASE("TOML syntax errors and bad downstream URLs") {
   auto path = writeTemp("c.toml", "hostname = \"gw\"\nlisten = [\n");
   auto r = config::load(path, {});

@@ -1,4 +1,6 @@
 // Headers the gateway adds can never carry client-supplied CR/LF.
+#include <algorithm>
+
 #include <catch2/catch.hpp>
 
 #include "gateway/core/headers.h"
@@ -20,9 +22,10 @@ TEST_CASE("Received header: shape, folding, and no injected line breaks") {
   std::string h = receivedHeader(s, tx, "gw.test", std::chrono::system_clock::time_point{});
   std::string unfolded = h;
   for (size_t p; (p = unfolded.find("\r\n\t")) != std::string::npos;) unfolded.replace(p, 3, " ");
-  CHECK(unfolded.starts_with("Received: from evil??X-Injected: yes (unknown [192.0.2.1])"));
+  // Not only CR and LF: a blank, a quote or a ':' in client text is a '?' in the trace too.
+  CHECK(unfolded.starts_with("Received: from evil??X-Injected:?yes (unknown [192.0.2.1])"));
   CHECK(unfolded.find("(using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384) by gw.test (Portcullis) "
-                      "with ESMTPS id ABC.1 for <\"bob?Bcc: x\"@example.com>;") != std::string::npos);
+                      "with ESMTPS id ABC.1 for <?bob?Bcc??x?@example.com>;") != std::string::npos);
   CHECK(h.ends_with("\r\n"));
   // Every line break in the header is a fold (CRLF followed by whitespace).
   for (size_t p = h.find("\r\n"); p + 2 < h.size(); p = h.find("\r\n", p + 2))
@@ -30,6 +33,30 @@ TEST_CASE("Received header: shape, folding, and no injected line breaks") {
   CHECK(h.find('\n') == h.find("\r\n") + 1);
   for (size_t i = 0; i < h.size(); ++i)
     if (h[i] == '\n') CHECK(h[i - 1] == '\r');
+}
+
+TEST_CASE("Received header: HELO and DNS names cannot write comments, quotes or clauses") {
+  SessionInfo s;
+  s.clientIp = IpAddress::parse("192.0.2.1");
+  s.helo = "evil(by x.test);\"\\<y>";
+  s.clientName = "ptr(by z.test);";
+  Transaction tx;
+  tx.id = "ABC.1";
+  Address rcpt;
+  rcpt.local = "a>;b";
+  rcpt.domain = "example.com";
+  tx.recipients.push_back({rcpt, {}});
+  const std::string h = receivedHeader(s, tx, "gw.test", std::chrono::system_clock::time_point{});
+  CHECK(h.starts_with("Received: from evil?by?x.test?????y? (ptr?by?z.test?? [192.0.2.1]) by "));
+  CHECK(h.find(" for <?a??b?@example.com>; ") != std::string::npos);
+  CHECK(std::count(h.begin(), h.end(), ';') == 1);  // the one before the date
+  // Names as they should be pass unchanged: a domain, an address literal, IPv6 included.
+  for (const char* helo : {"mail.example.com", "[192.0.2.1]", "[IPv6:2001:db8::1]", "x_y-z"}) {
+    s.helo = helo;
+    s.clientName = "mail.example.com";
+    CHECK(receivedHeader(s, tx, "gw.test", {}).starts_with(
+        std::string("Received: from ") + helo + " (mail.example.com [192.0.2.1])"));
+  }
 }
 
 TEST_CASE("verdict headers list symbols") {

@@ -199,6 +199,33 @@ TEST_CASE("milter session: Postfix's conversation, several messages, our header 
   CHECK(s.handle(Quit{}).kind == Kind::Close);
 }
 
+TEST_CASE("milter session: forged Authentication-Results go by their own name and index") {
+  MilterSession s("S1", {"gw.test", 1 << 20});
+  s.handle(OptNeg{6, 0x1ff, 0x1fffff});
+  s.handle(Connect{"client.example", '4', 4321, "198.51.100.7"});
+  s.stageDone({});
+  s.handle(Helo{"client.example"});
+  s.stageDone({});
+  s.handle(Envelope{true, "<a@sender.example>", {}});
+  s.stageDone({});
+  s.handle(Envelope{false, "<bob@example.com>", {}});
+  s.stageDone({});
+  s.handle(Header{"Authentication-Results", " other.test; spf=pass"});
+  s.handle(Header{"Authentication-Results", " \"GW.test.\"; dmarc=pass"});
+  s.handle(Header{"Authentication-Results\xc2\xa0", " other.test; dmarc=pass"});
+  s.handle(Header{"authentication-results", " =?utf-8?q?gw.test?=; dmarc=pass"});
+  s.handle(Header{"Authentication-Results\xc2\xa0", " x.test; dmarc=pass"});
+  s.handle(EndOfHeaders{});
+  s.handle(EndOfMessage{"hi\r\n"});
+  // The index counts the fields of the same name, as libmilter's smfi_chgheader does: the
+  // mangled name has a count of its own.
+  const std::string out = s.finish(core::Decision{}, {});
+  CHECK(out == encodeChangeHeader(2, "Authentication-Results\xc2\xa0", "") +
+                   encodeChangeHeader(3, "authentication-results", "") +
+                   encodeChangeHeader(1, "Authentication-Results\xc2\xa0", "") +
+                   encodeChangeHeader(2, "Authentication-Results", "") + kContinue);
+}
+
 TEST_CASE("milter session: an MTA offering less, refusals and protocol errors") {
   MilterSession s("S2", {"gw.test", 64});
   CHECK(s.handle(Helo{"x"}).kind == Kind::Close);  // before negotiation

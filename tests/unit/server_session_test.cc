@@ -1,6 +1,7 @@
 // The ESMTP session state machine, driven without sockets.
 #include <catch2/catch.hpp>
 
+#include "gateway/smtp/request_deadlines.h"
 #include "gateway/smtp/server_session.h"
 
 using namespace portcullis;
@@ -314,4 +315,50 @@ TEST_CASE("idle timeout answers 421 4.4.2") {
   h.s.idleTimeout();
   CHECK(h.pump().starts_with("421 4.4.2"));
   CHECK(h.s.closed());
+}
+
+TEST_CASE("slow clients: a trickled command line or DATA misses its deadline, 421 4.4.2") {
+  using Limit = smtp::RequestDeadlines::Limit;
+  using namespace std::chrono_literals;
+  smtp::RequestDeadlines d({10s, 3s, 20s, 1000});
+  Harness h;
+  const auto t0 = std::chrono::steady_clock::time_point{} + 1000s;
+  // Idle between commands: only the idle timeout.
+  auto next = d.beforeRead(t0, h.s.inData(), h.s.midCommand(), h.s.linesTaken());
+  CHECK(next.limit == Limit::Idle);
+  CHECK(next.at == t0 + 10s);
+  // The first byte of a line starts its clock; more bytes do not move it.
+  h.send("E");
+  next = d.beforeRead(t0 + 1s, h.s.inData(), h.s.midCommand(), h.s.linesTaken());
+  CHECK(next.limit == Limit::Command);
+  CHECK(next.at == t0 + 4s);
+  h.send("H");
+  CHECK(d.beforeRead(t0 + 2s, h.s.inData(), h.s.midCommand(), h.s.linesTaken()).at == t0 + 4s);
+  // A whole line, and the next one begun in the same read: its own clock.
+  h.send("LO a.test\r\nMAIL FROM:<a@b.test>\r\nRC");
+  next = d.beforeRead(t0 + 3s, h.s.inData(), h.s.midCommand(), h.s.linesTaken());
+  CHECK(next.at == t0 + 6s);
+  h.send("PT TO:<c@d.test>\r\nDATA\r\n");
+  REQUIRE(h.s.inData());
+  // DATA: the command timeout free, then 1000 bytes/s, never banked beyond 3 s ahead.
+  const auto t1 = t0 + 10s;
+  next = d.beforeRead(t1, h.s.inData(), h.s.midCommand(), h.s.linesTaken());
+  CHECK(next.limit == Limit::DataRate);
+  CHECK(next.at == t1 + 3s);
+  d.afterRead(t1 + 1s, 500);  // bought 0.5 s
+  CHECK(d.beforeRead(t1 + 1s, true, false, 0).at == t1 + 3500ms);
+  d.afterRead(t1 + 2s, 100'000);  // bought 100 s, capped at 3 s ahead
+  CHECK(d.beforeRead(t1 + 2s, true, false, 0).at == t1 + 5s);
+  // Fast all along, the whole DATA still ends at the data timeout.
+  for (int i = 3; i < 19; ++i) d.afterRead(t1 + std::chrono::seconds(i), 100'000);
+  next = d.beforeRead(t1 + 18s, true, false, 0);
+  CHECK(next.limit == Limit::DataTimeout);
+  CHECK(next.at == t1 + 20s);
+  CHECK(d.describe(Limit::DataTimeout, t1 + 20s).find("not complete within 20 s") !=
+        std::string::npos);
+  h.s.tooSlow(d.describe(Limit::DataRate, t1 + 20s));
+  const std::string out = h.pump();
+  CHECK(out.starts_with("421 4.4.2 gw.test Error: timeout exceeded: message data below"));
+  CHECK(h.s.closed());
+  CHECK(h.messages.empty());
 }

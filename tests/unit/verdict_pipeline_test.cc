@@ -141,3 +141,27 @@ TEST_CASE("a forced reject keeps its own reply even when the score also rejects"
   CHECK(d.reply.text == "Listed");
   CHECK(d.decidedBy == "CLIENT_DENYLISTED");
 }
+
+TEST_CASE("a symbol counts once per verdict: first place kept, the stronger score wins") {
+  Verdict v;
+  v.add({"HELO_NOT_FQDN", 1.0, "HELO a", Stage::Helo});
+  v.add({"SPF_NONE", 0.0, "", Stage::Data});
+  v.add({"HELO_NOT_FQDN", 1.0, "HELO b", Stage::Helo});  // EHLO again
+  v.add({"RBL_X", -0.5, "weak", Stage::Connect});
+  v.add({"RBL_X", -2.0, "strong", Stage::Connect});
+  v.add({"RBL_X", -1.0, "middle", Stage::Connect});
+  REQUIRE(v.symbols().size() == 3);
+  CHECK(v.symbols()[0].name == "HELO_NOT_FQDN");
+  CHECK(v.symbols()[0].reason == "HELO a");
+  CHECK(v.symbols()[2].score == -2.0);
+  CHECK(v.symbols()[2].reason == "strong");
+  CHECK(v.score() == -1.0);
+  // The connection's symbols meet the transaction's: still once.
+  Verdict tx;
+  tx.add({"HELO_NOT_FQDN", 1.0, "HELO a", Stage::Helo});
+  tx.add({"DKIM_NONE", 0.1, "", Stage::Data});
+  v.merge(tx);
+  CHECK(v.symbols().size() == 4);
+  CHECK(v.score() == Approx(-0.9));
+  CHECK(v.symbolList() == "HELO_NOT_FQDN(1.00),SPF_NONE(0.00),RBL_X(-2.00),DKIM_NONE(0.10)");
+}
