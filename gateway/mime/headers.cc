@@ -149,8 +149,9 @@ struct Line {
 HeaderSection parseHeaderSection(std::string_view text) {
   HeaderSection hs;
   size_t pos = 0;
-  // An mbox "From " line before the headers is not a header.
-  if (text.starts_with("From ")) {
+  // An mbox "From " line before the headers is not a header; "From : x" is one (obsolete syntax).
+  size_t colon = 0;
+  if (text.starts_with("From ") && !fieldNameLength(text.substr(0, text.find('\n')), &colon)) {
     size_t nl = text.find('\n');
     pos = nl == std::string_view::npos ? text.size() : nl + 1;
   }
@@ -186,7 +187,8 @@ HeaderSection parseHeaderSection(std::string_view text) {
     }
   }
 
-  bool inField = false;  // continuation lines belong to the last field
+  bool inField = false;    // continuation lines belong to the last field
+  bool inSkipped = false;  // or to the last skipped line
   const size_t headerStart = lines.empty() ? 0 : lines.front().start;
   size_t headerEnd = headerStart;
   for (size_t i = 0; i < lines.size(); ++i) {
@@ -198,7 +200,11 @@ HeaderSection parseHeaderSection(std::string_view text) {
       h.raw += line;
       continue;
     }
-    size_t colon = 0;
+    if (isBlank(line.front()) && inSkipped) {
+      hs.skippedLines.back() += "\r\n" + std::string(line);
+      continue;
+    }
+    inSkipped = false;
     size_t nameLen = fieldNameLength(line, &colon);
     Header h;
     if (nameLen) {
@@ -226,7 +232,10 @@ HeaderSection parseHeaderSection(std::string_view text) {
         hs.bodyOffset = headerEnd = lines[i].start;
         break;
       }
-      if (hs.skippedLines.size() < 16) hs.skippedLines.emplace_back(line);
+      if (hs.skippedLines.size() < 16) {
+        hs.skippedLines.emplace_back(line);
+        inSkipped = true;
+      }
       continue;
     }
     if (!line.empty() && isBlank(line.front())) line.remove_prefix(1);

@@ -165,6 +165,12 @@ class HeaderFromTest(unittest.TestCase):
         self.assert_dmarc_reject("issue", stage, code, text, symbols)
         self.assertNotIn("DMARC_MISSING_FROM", symbols)
 
+    def test_from_space_colon_on_first_line(self):
+        # "From : x" first: not an mbox "From " line to drop, a From field.
+        stage, code, text, symbols = self.transaction(
+            f"any@{ATTACK}", build("first", f"From : <admin@{LEGIT}>\r\n"))
+        self.assert_dmarc_reject("first", stage, code, text, symbols)
+
     def test_folded_from_alone(self):
         stage, code, text, symbols = self.transaction(
             f"any@{ATTACK}", build("folded", f"From\r\n : <admin@{LEGIT}>\r\n"))

@@ -278,7 +278,7 @@ TEST_CASE("header section: a malformed line does not hide the fields after it") 
   REQUIRE(hs.fields.size() == 2);
   CHECK(hs.fields[0].value == "a");
   CHECK(hs.fields[1].name == "To");
-  CHECK(hs.skippedLines == std::vector<std::string>{"n"});
+  CHECK(hs.skippedLines == std::vector<std::string>{"n\r\n more"});
 }
 
 TEST_CASE("header section: white space and a fold before the colon (obsolete syntax)") {
@@ -302,6 +302,14 @@ TEST_CASE("header section: white space and a fold before the colon (obsolete syn
   REQUIRE(hs.fields.size() == 2);
   CHECK(hs.fields[0].obsolete);
   CHECK_FALSE(hs.fields[1].obsolete);
+
+  // "From : x" on the first line is a field, not an mbox "From " line.
+  hs = parseHeaderSection("From : <admin@legitimate.test>\r\n\r\n");
+  REQUIRE(hs.fields.size() == 1);
+  CHECK(hs.fields[0].value == "<admin@legitimate.test>");
+  hs = parseHeaderSection("From MAILER-DAEMON Fri Jul  8 12:08:34 2011\r\nSubject: s\r\n\r\n");
+  REQUIRE(hs.fields.size() == 1);
+  CHECK(hs.fields[0].name == "Subject");
 
   hs = parseHeaderSection("Subject: plain\r\n\r\n");
   CHECK_FALSE(hs.fields[0].obsolete);
