@@ -36,6 +36,7 @@ before its colon on its own, an encoded-word From on its own, and a header rule 
 see the headers after a malformed first line.
 """
 import base64
+import json
 import os
 import re
 import subprocess
@@ -45,7 +46,7 @@ import unittest
 import dkim
 
 from dns_server import DnsServer
-from harness import Gateway
+from harness import BIN, Gateway
 
 LEGIT = "legitimate.test"
 ATTACK = "attack.test"
@@ -101,7 +102,7 @@ class HeaderFromTest(unittest.TestCase):
         cls.dns = DnsServer({
             LEGIT: [("TXT", "v=spf1 ip4:192.0.2.1 -all"), ("A", "192.0.2.1")],
             f"_dmarc.{LEGIT}": [("TXT", "v=DMARC1; p=reject")],
-            ATTACK: [("TXT", "v=spf1 ip4:127.0.0.0/8 -all"), ("A", "192.0.2.66")],
+            ATTACK: [("TXT", "v=spf1 ip4:192.0.2.66 ip4:127.0.0.0/8 -all"), ("A", "192.0.2.66")],
             f"_dmarc.{ATTACK}": [("TXT", "v=DMARC1; p=none")],
             f"sel._domainkey.{ATTACK}": [("TXT", attack_record)],
             # server_a4: the attacker owns every name under attack.test, this odd one included.
@@ -188,6 +189,21 @@ class HeaderFromTest(unittest.TestCase):
         stage, code, text, symbols = self.transaction("someone@example.org", msg)
         self.assertEqual((stage, code), ("end", 250), text)
         self.assertIn("TEST_SUBJECT_SEEN", symbols)
+
+    def test_issue_report_with_spf_pass_in_scan(self):
+        # The issue's exact setup: SPF passes for the attacker's domain (libspf2 does not
+        # evaluate loopback clients, so `portcullis scan` gives the client address).
+        path = os.path.join(self.tmp, "issue.eml")
+        with open(path, "wb") as f:
+            f.write(build("issue-scan", f"X Mailer: 1\r\nFrom: <admin@{LEGIT}>\r\n"))
+        r = subprocess.run([BIN, "scan", "--json", "--config", self.gw.config, "-o", f"dns.servers={self.dns.address}",
+                            "--client-ip", "192.0.2.66", "--helo", f"mail.{ATTACK}", "--mail-from", f"any@{ATTACK}",
+                            "--rcpt", "victim@example.com", path], capture_output=True, text=True, timeout=60)
+        report = json.loads(r.stdout.splitlines()[0])
+        names = [s["name"] for s in report["symbols"]]
+        self.assertIn("SPF_PASS", names)
+        self.assertIn("DMARC_POLICY_REJECT", names)
+        self.assertEqual(report["action"], "reject")
 
     def test_envelope_and_dkim_cases(self):
         plain_from = f"From: <admin@{LEGIT}>\r\n"
