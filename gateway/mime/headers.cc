@@ -157,9 +157,12 @@ HeaderSection parseHeaderSection(std::string_view text) {
   }
   // The lines up to the blank line (or the end), and the last one that starts a field: a line
   // that is not a field before it is skipped, one after it starts the body.
+  // At most 1 MB of lines is looked at for a field to follow (Postfix keeps 100 KB of header
+  // by default): a message without a blank line is not split into lines to its end.
   std::vector<Line> lines;
   bool blank = false;
-  while (pos < text.size()) {
+  const size_t limit = pos + (1 << 20);
+  while (pos < text.size() && pos < limit) {
     size_t nl = text.find('\n', pos);
     size_t lineEnd = nl == std::string_view::npos ? text.size() : nl;
     std::string_view line = text.substr(pos, lineEnd - pos);
@@ -173,11 +176,10 @@ HeaderSection parseHeaderSection(std::string_view text) {
     lines.push_back({pos, line, next});
     pos = next;
   }
-  if (!blank) hs.bodyOffset = text.size();
+  if (!blank) hs.bodyOffset = pos;
   size_t lastField = 0;
   bool anyField = false;
   for (size_t i = 0; i < lines.size(); ++i) {
-    size_t colon = 0;
     std::string_view l = lines[i].text;
     if (isBlank(l.front())) continue;
     if (fieldNameLength(l, &colon) ||

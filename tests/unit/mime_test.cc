@@ -347,3 +347,12 @@ TEST_CASE("header rules' view: parseMessage sees the fields after a malformed fi
   CHECK(m.header("subject")->value == "seen");
   CHECK(m.root.text == "the body\r\n");
 }
+
+TEST_CASE("header section: a long message without a blank line is looked at for 1 MB at most") {
+  std::string text = "Subject: s\r\nnot a field\r\n";
+  while (text.size() < (1 << 20) + 1000) text += "body text, no field here at all\r\n";
+  text += "Late: field\r\n\r\nbody";
+  HeaderSection hs = parseHeaderSection(text);
+  REQUIRE(hs.fields.size() == 1);
+  CHECK(hs.bodyOffset == std::string_view("Subject: s\r\n").size());
+}
