@@ -1,8 +1,11 @@
 // The authentication layer's text parsers on arbitrary bytes: SPF records (syntax check and the
 // rewrite handed to libspf2), DKIM tag lists, DMARC records (through libopendmarc), From
-// domains, and Authentication-Results recognition, reading and removal. Invariants: they return; a
-// record that passes the syntax check still passes after the rewrite; removal never grows the
-// message and leaves nothing that claims the id.
+// domains, the From readers, and Authentication-Results recognition, reading and removal.
+// Invariants: they return; a record that passes the syntax check still passes after the rewrite;
+// the From readers give distinct usable lower-case domains, include every domain of the strict
+// reading, and call a From with two domains ambiguous; removal never grows the message and
+// leaves nothing that claims the id.
+#include <algorithm>
 #include <cctype>
 #include <cstdint>
 #include <string>
@@ -10,7 +13,10 @@
 #include "gateway/auth/auth_results.h"
 #include "gateway/auth/dkim.h"
 #include "gateway/auth/dmarc.h"
+#include "gateway/auth/from_address.h"
 #include "gateway/auth/spf_record.h"
+#include "gateway/dns/message.h"
+#include "gateway/mime/headers.h"
 
 using namespace portcullis::auth;
 
@@ -25,6 +31,27 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string why;
   parseDmarcRecord("v=DMARC1; " + in, &why);
   fromDomains({in});
+  auto checkDomains = [](const std::vector<std::string>& domains) {
+    for (size_t i = 0; i < domains.size(); ++i) {
+      if (!usableFromDomain(domains[i])) __builtin_trap();
+      for (char c : domains[i])
+        if (c >= 'A' && c <= 'Z') __builtin_trap();
+      for (size_t j = 0; j < i; ++j)
+        if (domains[j] == domains[i]) __builtin_trap();
+    }
+  };
+  const auto list = readMailboxList(in, in);
+  checkDomains(list.domains);
+  for (const auto& a : list.addresses) {
+    const std::string d = a.substr(a.rfind('@') + 1);
+    auto n = portcullis::dns::normalizeName(d);
+    if (usableFromDomain(d) && n &&
+        std::find(list.domains.begin(), list.domains.end(), *n) == list.domains.end())
+      __builtin_trap();
+  }
+  const auto from = readFrom(portcullis::mime::parseHeaderSection(in));
+  checkDomains(from.domains);
+  if (from.domains.size() > 1 && !from.ambiguous) __builtin_trap();
   authservIdOf(in);
   // Reading a value back: results whose names are plain tokens and whose values are printable
   // (all ours are) survive being written and read again, one for one.

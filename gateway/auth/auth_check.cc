@@ -2,10 +2,10 @@
 
 #include <mutex>
 #include <random>
-#include <set>
 
 #include "gateway/auth/auth_results.h"
 #include "gateway/auth/dmarc.h"
+#include "gateway/auth/from_address.h"
 #include "gateway/core/log.h"
 #include "gateway/mime/headers.h"
 #include "gateway/net/asio.h"
@@ -36,6 +36,7 @@ std::map<std::string, double> defaultAuthScores() {
       {"DMARC_TEMPERROR", 0.0},
       {"DMARC_MULTIPLE_FROM", 1.0},
       {"DMARC_MISSING_FROM", 1.0},
+      {"DMARC_FROM_AMBIGUOUS", 3.0},
       {"AUTH_DNS_TEMPFAIL", 0.0},
   };
 }
@@ -71,6 +72,8 @@ struct Run {
   std::map<std::string, dns::Answer> keys;
   std::vector<std::string> fromDomains;
   size_t fromFields = 0, fromAddresses = 0;
+  bool fromAmbiguous = false;
+  std::string fromWhy;
   std::map<std::string, DmarcDns> dmarc;
   std::function<void()> finish;
   core::Post post;
@@ -241,12 +244,14 @@ struct AuthCheck::Impl {
 
     std::optional<core::ForcedAction> forced;
     if (settings.dmarc) {
-      if (run.fromDomains.empty()) {
+      if (run.fromDomains.empty() || run.fromFields == 0)
         add("DMARC_MISSING_FROM", "no usable From address");
+      if (run.fromDomains.empty()) {
         ar.push_back({"dmarc", "permerror", "no From address", {}});
       } else {
         if (run.fromFields > 1 || run.fromAddresses > 1)
           add("DMARC_MULTIPLE_FROM", "more than one From field or address");
+        if (run.fromAmbiguous) add("DMARC_FROM_AMBIGUOUS", "From reads differently: " + run.fromWhy);
         // Several From domains: each is evaluated and the strictest outcome applies.
         std::optional<DmarcOutcome> worst;
         auto rank = [](const DmarcOutcome& o) {
@@ -257,7 +262,8 @@ struct AuthCheck::Impl {
           return 2;
         };
         for (const auto& d : run.fromDomains) {
-          auto o = evaluateDmarc(d, run.dmarc[d], run.spf, sigs, [this] { return sample(); });
+          auto o = evaluateDmarc(d, run.dmarc[d], run.spf, sigs, [this] { return sample(); },
+                                 run.fromAmbiguous);
           if (!worst || rank(o) > rank(*worst)) worst = o;
         }
         const DmarcOutcome& o = *worst;
@@ -273,6 +279,7 @@ struct AuthCheck::Impl {
         } else if (!o.reason.empty()) {
           e.comment = o.reason;
         }
+        if (run.fromAmbiguous) e.comment += e.comment.empty() ? "ambiguous From" : ", ambiguous From";
         ar.push_back(e);
         if (o.result == "pass") {
           add("DMARC_PASS", "DMARC pass for " + o.fromDomain);
@@ -391,20 +398,19 @@ void AuthCheck::run(const core::CheckContext& ctx, core::StageOutcome& out,
     }
   }
   if (s.dmarc) {
-    std::vector<std::string> fromValues;
-    for (const auto& h : header.fields)
-      if (mime::iequals(h.name, "From")) fromValues.push_back(h.value);
-    run->fromFields = fromValues.size();
-    // Distinct domains, at most five: each costs up to three lookups.
-    auto domains = fromDomains(fromValues);
-    run->fromAddresses = domains.size();
-    std::set<std::string> seen;
-    for (auto& d : domains) {
-      if (seen.contains(d)) continue;
-      if (seen.size() == 5) break;
-      seen.insert(d);
-      run->fromDomains.push_back(std::move(d));
+    // Every domain a reader could show as the sender (distinct, the displayed ones first), at
+    // most eight: each costs up to three lookups.
+    FromReading from = readFrom(header);
+    run->fromFields = from.fields;
+    run->fromAddresses = from.addresses.size();
+    run->fromAmbiguous = from.ambiguous;
+    run->fromWhy = from.why;
+    if (from.domains.size() > 8) {
+      run->fromAmbiguous = true;
+      run->fromWhy = "more than 8 From domains";
+      from.domains.resize(8);
     }
+    run->fromDomains = std::move(from.domains);
     for (const auto& d : run->fromDomains) impl_->discoverDmarc(run, d);
   }
   run->release();

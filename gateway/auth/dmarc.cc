@@ -161,7 +161,7 @@ std::optional<DmarcRecord> selectDmarcRecord(const dns::Answer& answer, std::str
 
 DmarcOutcome evaluateDmarc(const std::string& fromDomain, const DmarcDns& dns,
                            const SpfOutcome& spf, const std::vector<DkimSignatureResult>& dkim,
-                           const std::function<int()>& sample) {
+                           const std::function<int()>& sample, bool fromAmbiguous) {
   DmarcOutcome out;
   out.fromDomain = fromDomain;
   std::string why;
@@ -204,12 +204,13 @@ DmarcOutcome evaluateDmarc(const std::string& fromDomain, const DmarcDns& dns,
     else if (record->sp)
       out.policy = *record->sp;
   }
-  if (out.spfAligned || out.dkimAligned) {
+  if ((out.spfAligned || out.dkimAligned) && !fromAmbiguous) {
     out.result = "pass";
     out.disposition = 'n';
     return out;
   }
   out.result = "fail";
+  if (fromAmbiguous) out.reason = "ambiguous From";
   out.disposition = out.policy;
   // RFC 7489 6.6.4: a message pct= leaves out gets the next milder policy.
   if (record->pct < 100 && out.policy != 'n' && sample() >= record->pct) {

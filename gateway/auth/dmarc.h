@@ -61,10 +61,12 @@ struct DmarcDns {
   std::optional<dns::Answer> fromExists;  // A of <from>, when np= may apply
 };
 
-// Evaluates one From domain. `sample` draws 0..99 for pct=.
+// Evaluates one From domain. `sample` draws 0..99 for pct=. `fromAmbiguous`: the From field
+// reads differently to different readers (from_address.h), so alignment with this one of its
+// domains proves nothing about what a client shows: a domain with a policy fails.
 DmarcOutcome evaluateDmarc(const std::string& fromDomain, const DmarcDns& dns,
                            const SpfOutcome& spf, const std::vector<DkimSignatureResult>& dkim,
-                           const std::function<int()>& sample);
+                           const std::function<int()>& sample, bool fromAmbiguous = false);
 
 // What to look up for a From domain, in order (each step only if the previous says so).
 std::string dmarcName(const std::string& domain);

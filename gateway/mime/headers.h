@@ -11,16 +11,24 @@ struct Header {
   std::string raw;    // the value as written, folded, without the final line end
   std::string value;  // unfolded, surrounding white space trimmed
   std::string decoded;  // value with RFC 2047 encoded words decoded, as UTF-8
+  // Written in a form readers disagree on: white space or a fold between the name and the colon
+  // (RFC 5322 4.5 obsolete syntax), or the section's first line indented. Postfix and most
+  // clients read it as this field; a strict reader does not see it at all.
+  bool obsolete = false;
 };
 
 struct HeaderSection {
   std::vector<Header> fields;
   size_t bodyOffset = 0;  // where the body starts in the input
   bool eightBit = false;  // raw 8-bit bytes in a header (not allowed without SMTPUTF8)
-  bool malformed = false;  // a line that is neither a field nor a continuation ended the section
+  // A line that is neither a field nor a continuation: skipped when field lines follow it before
+  // the blank line (the fields after it are what a mail client shows), else where the body starts.
+  bool malformed = false;
+  std::vector<std::string> skippedLines;  // the skipped ones, as written (the first 16)
   bool badEncodedWord = false;
 };
 
+// Reads logical fields (a line and its continuation lines), each split at its first colon.
 HeaderSection parseHeaderSection(std::string_view text);
 
 // Decodes RFC 2047 encoded words (charset converted to UTF-8); the rest is kept, with raw 8-bit

@@ -2,11 +2,17 @@
 // Authentication-Results header.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <fstream>
+#include <set>
+
 #include "gateway/auth/auth_results.h"
 #include "gateway/auth/dkim.h"
 #include "gateway/auth/dmarc.h"
+#include "gateway/auth/from_address.h"
 #include "gateway/auth/spf_record.h"
 #include "gateway/dns/message.h"
+#include "gateway/mime/headers.h"
 
 using namespace portcullis;
 
@@ -271,4 +277,143 @@ TEST_CASE("DKIM key names come from every signature's s= and d=") {
         std::vector<std::string>{"sel1._domainkey.example.com", "ed._domainkey.example.org"});
   CHECK(auth::parseTagList("v=1; a = rsa-sha256 ;b=ab\r\n cd")->at("b") == "abcd");
   CHECK_FALSE(auth::parseTagList("v=1; v=2"));
+}
+
+namespace {
+auth::FromReading readFromText(std::string_view header) {
+  return auth::readFrom(mime::parseHeaderSection(std::string(header) + "\r\n\r\nbody"));
+}
+using Domains = std::vector<std::string>;
+}  // namespace
+
+TEST_CASE("From readers: one plain address is not ambiguous") {
+  for (const char* v : {"Alice <alice@Example.TEST>", "alice@example.test",
+                        "\"Smith, Alice\" <alice@example.test>", "alice@example.test (Alice)",
+                        "=?utf-8?q?J=C3=B6rg?= <alice@example.test>",
+                        "\"bob@other.test\" <alice@example.test>", "(bob@other.test) alice@example.test",
+                        "Team: alice@example.test;"}) {
+    INFO(v);
+    auto r = readFromText(std::string("From: ") + v);
+    CHECK(r.domains == Domains{"example.test"});
+    CHECK_FALSE(r.ambiguous);
+  }
+  CHECK(readFromText("From: undisclosed-recipients:;").domains.empty());
+  // Several addresses of one domain: multiple, not ambiguous.
+  auto r = readFromText("From: <a@provider.test>, <b@provider.test>");
+  CHECK(r.addresses.size() == 2);
+  CHECK_FALSE(r.ambiguous);
+}
+
+// The espoofer header cases (tests/integration/test_header_from.py has the table).
+TEST_CASE("From readers: the espoofer ambiguity classes give every domain a reader could show") {
+  struct Case {
+    const char* id;
+    const char* header;
+    Domains domains;  // displayed first
+  };
+  const std::vector<Case> cases = {
+      {"server_a8", "From: <first@attack.test>\r\nFrom: <admin@legitimate.test>",
+       {"attack.test", "legitimate.test"}},
+      {"server_a9", " From: <first@attack.test>\r\nFrom: <admin@legitimate.test>",
+       {"attack.test", "legitimate.test"}},
+      {"server_a10", "From: <first@attack.test>\r\nFrom : <admin@legitimate.test>",
+       {"attack.test", "legitimate.test"}},
+      {"server_a11", "From\r\n : <first@attack.test>\r\nFrom: <admin@legitimate.test>",
+       {"attack.test", "legitimate.test"}},
+      {"server_a12", "From\r\n : <first@attack.test>\r\nn\r\nSender: <admin@legitimate.test>",
+       {"attack.test", "legitimate.test"}},
+      {"server_a13", "From\r\n : <first@attack.test>\r\nn\r\nResent-From: <admin@legitimate.test>",
+       {"attack.test", "legitimate.test"}},
+      {"server_a14", "From: <first@attack.test>, <admin@legitimate.test>",
+       {"attack.test", "legitimate.test"}},
+      // base64 of "<admin@legitimate.test>"
+      {"server_a15", "From:=?utf-8?b?PGFkbWluQGxlZ2l0aW1hdGUudGVzdD4=?=,<second@attack.test>",
+       {"attack.test", "legitimate.test"}},
+      {"server_a16", "From: <@attack.test,@any.test:admin@legitimate.test>",
+       {"legitimate.test", "attack.test", "any.test"}},
+      {"server_a17", "From: <admin@legitimate.test>\\,<second@attack.test>",
+       {"attack.test", "legitimate.test"}},
+      {"server_a18", "From: admin@legitimate.test,<second@attack.test>",
+       {"legitimate.test", "attack.test"}},
+      {"server_a19", "From: <any@attack.test>admin@legitimate.test",
+       {"attack.test", "legitimate.test"}},
+  };
+  for (const auto& c : cases) {
+    INFO(c.id);
+    auto r = readFromText(c.header);
+    auto sorted = [](Domains d) {
+      std::sort(d.begin(), d.end());
+      return d;
+    };
+    CHECK(sorted(r.domains) == sorted(c.domains));
+    CHECK(r.ambiguous);
+    CHECK_FALSE(r.why.empty());
+  }
+  // A NUL: C code reads up to it, lenient code drops it.
+  std::string nul = "From: <admin@legitimate.test";
+  nul += '\0';
+  nul += ".attack.test>";
+  auto r = readFromText(nul);
+  CHECK(std::find(r.domains.begin(), r.domains.end(), "legitimate.test") != r.domains.end());
+  CHECK(r.ambiguous);
+  // An encoded word that is the whole address, and a From written only in obsolete form with
+  // a Sender of another domain.
+  r = readFromText("From: =?utf-8?b?PGFkbWluQGxlZ2l0aW1hdGUudGVzdD4=?=");
+  CHECK(r.domains == Domains{"legitimate.test"});
+  CHECK(r.ambiguous);
+  r = readFromText("From\r\n : <admin@legitimate.test>");
+  CHECK(r.domains == Domains{"legitimate.test"});
+  CHECK_FALSE(r.ambiguous);  // one domain: DMARC evaluates it as usual
+  r = readFromText("X Mailer: 1\r\nFrom: <admin@legitimate.test>");
+  CHECK(r.domains == Domains{"legitimate.test"});
+  CHECK_FALSE(r.ambiguous);
+  // No From at all: a client shows Sender.
+  r = readFromText("Sender: <admin@legitimate.test>");
+  CHECK(r.domains == Domains{"legitimate.test"});
+  CHECK(r.fallback);
+  CHECK(r.ambiguous);
+}
+
+TEST_CASE("From readers: the first displayed domain agrees with OpenDMARC's test_finddomain") {
+  std::ifstream in(std::string(PORTCULLIS_SOURCE_DIR) + "/tests/data/opendmarc_finddomain.tsv");
+  REQUIRE(in);
+  // Deliberate differences: none. A row that starts to differ fails here.
+  const std::set<std::string> deviations = {};
+  std::string line;
+  int rows = 0;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    auto tab = line.find('\t');
+    REQUIRE(tab != std::string::npos);
+    std::string value;
+    for (size_t i = 0; i < tab; ++i) {
+      if (line[i] == '\\' && i + 1 < tab && line[i + 1] == '"') continue;  // C escape
+      value += line[i];
+    }
+    const std::string expected = line.substr(tab + 1);
+    auto r = auth::readMailboxList(value);
+    INFO(value);
+    REQUIRE_FALSE(r.domains.empty());
+    CHECK((r.domains.front() == expected) != deviations.contains(value));
+    ++rows;
+  }
+  CHECK(rows == 13);
+}
+
+TEST_CASE("DMARC with an ambiguous From: an aligned domain with a policy still fails") {
+  auth::DmarcDns d;
+  d.atFrom = dns::Answer{
+      dns::Status::Ok, {{"_dmarc.example.com", dns::Type::TXT, 60, "v=DMARC1; p=reject", 0}}, {}, "",
+      false};
+  auth::SpfOutcome spf{auth::SpfResult::Pass, "example.com", "mailfrom", "", 1, 0};
+  auto o = auth::evaluateDmarc("example.com", d, spf, {}, [] { return 0; });
+  CHECK(o.result == "pass");
+  o = auth::evaluateDmarc("example.com", d, spf, {}, [] { return 0; }, true);
+  CHECK(o.result == "fail");
+  CHECK(o.disposition == 'r');
+  CHECK(o.spfAligned);
+  // No record: stays none.
+  d.atFrom = dns::Answer{dns::Status::NxDomain, {}, {}, "", false};
+  o = auth::evaluateDmarc("example.com", d, spf, {}, [] { return 0; }, true);
+  CHECK(o.result == "none");
 }

@@ -264,3 +264,98 @@ TEST_CASE("every message of the SpamAssassin public corpus parses") {
   CHECK(withHtml > 500);
   CHECK(urls > 10000);
 }
+
+
+TEST_CASE("header section: a malformed line does not hide the fields after it") {
+  // The report: a first line that is not a field above From.
+  HeaderSection hs = parseHeaderSection("X Mailer: 1\r\nFrom: <admin@legitimate.test>\r\n\r\nbody\r\n");
+  REQUIRE(hs.fields.size() == 1);
+  CHECK(hs.fields[0].name == "From");
+  CHECK(hs.fields[0].value == "<admin@legitimate.test>");
+  CHECK(hs.malformed);
+  CHECK(hs.skippedLines == std::vector<std::string>{"X Mailer: 1"});
+  CHECK(hs.bodyOffset == std::string_view("X Mailer: 1\r\nFrom: <admin@legitimate.test>\r\n\r\n").size());
+
+  // A malformed line in the middle, with a continuation of its own.
+  hs = parseHeaderSection("Subject: a\r\nn\r\n more\r\nTo: b\r\n\r\n");
+  REQUIRE(hs.fields.size() == 2);
+  CHECK(hs.fields[0].value == "a");
+  CHECK(hs.fields[1].name == "To");
+  CHECK(hs.skippedLines == std::vector<std::string>{"n\r\n more"});
+}
+
+TEST_CASE("header section: white space and a fold before the colon (obsolete syntax)") {
+  HeaderSection hs = parseHeaderSection("From : <a@one.test>\r\nFrom\t: <b@two.test>\r\n\r\n");
+  REQUIRE(hs.fields.size() == 2);
+  CHECK(hs.fields[0].name == "From");
+  CHECK(hs.fields[0].obsolete);
+  CHECK(hs.fields[1].value == "<b@two.test>");
+
+  // "From" alone, the colon on the folded line: one field, not the end of the section.
+  hs = parseHeaderSection("From\r\n : <first@attack.test>\r\n  (more)\r\nTo: v@x.test\r\n\r\nbody");
+  REQUIRE(hs.fields.size() == 2);
+  CHECK(hs.fields[0].name == "From");
+  CHECK(hs.fields[0].obsolete);
+  CHECK(hs.fields[0].value == "<first@attack.test>  (more)");
+  CHECK(hs.fields[1].name == "To");
+  CHECK_FALSE(hs.malformed);
+
+  // An indented first line is still read as a field, marked as one readers differ on.
+  hs = parseHeaderSection(" From: <first@attack.test>\r\nFrom: <admin@legitimate.test>\r\n\r\n");
+  REQUIRE(hs.fields.size() == 2);
+  CHECK(hs.fields[0].obsolete);
+  CHECK_FALSE(hs.fields[1].obsolete);
+
+  // "From : x" on the first line is a field, not an mbox "From " line.
+  hs = parseHeaderSection("From : <admin@legitimate.test>\r\n\r\n");
+  REQUIRE(hs.fields.size() == 1);
+  CHECK(hs.fields[0].value == "<admin@legitimate.test>");
+  hs = parseHeaderSection("From MAILER-DAEMON Fri Jul  8 12:08:34 2011\r\nSubject: s\r\n\r\n");
+  REQUIRE(hs.fields.size() == 1);
+  CHECK(hs.fields[0].name == "Subject");
+
+  hs = parseHeaderSection("Subject: plain\r\n\r\n");
+  CHECK_FALSE(hs.fields[0].obsolete);
+}
+
+TEST_CASE("header section: without a blank line, the body starts at the first line no field follows") {
+  // Today's behaviour kept: no field after the non-field line, so the body starts there.
+  const std::string_view noBlank = "From: a@x.test\r\nSubject: s\r\nHello there\r\nsecond line\r\n";
+  HeaderSection hs = parseHeaderSection(noBlank);
+  CHECK(hs.fields.size() == 2);
+  CHECK(hs.malformed);
+  CHECK(hs.skippedLines.empty());
+  CHECK(noBlank.substr(hs.bodyOffset) == "Hello there\r\nsecond line\r\n");
+
+  // With a blank line later but no field between: the same.
+  const std::string_view text = "From: a@x.test\r\nHello there\r\n\r\nmore body\r\n";
+  hs = parseHeaderSection(text);
+  CHECK(hs.fields.size() == 1);
+  CHECK(text.substr(hs.bodyOffset) == "Hello there\r\n\r\nmore body\r\n");
+
+  // A field after the non-field line, and no blank line at all: the line is skipped.
+  hs = parseHeaderSection("X Mailer: 1\r\nFrom: <admin@legitimate.test>\r\n");
+  CHECK(hs.fields.size() == 1);
+  CHECK(hs.bodyOffset == std::string_view("X Mailer: 1\r\nFrom: <admin@legitimate.test>\r\n").size());
+
+  // Only a header section, every line a field.
+  hs = parseHeaderSection("Subject: s\r\nTo: t");
+  CHECK(hs.fields.size() == 2);
+  CHECK(hs.bodyOffset == std::string_view("Subject: s\r\nTo: t").size());
+}
+
+TEST_CASE("header rules' view: parseMessage sees the fields after a malformed first line") {
+  Message m = parseMessage("X Mailer: 1\r\nSubject: seen\r\n\r\nthe body\r\n");
+  REQUIRE(m.header("subject"));
+  CHECK(m.header("subject")->value == "seen");
+  CHECK(m.root.text == "the body\r\n");
+}
+
+TEST_CASE("header section: a long message without a blank line is looked at for 1 MB at most") {
+  std::string text = "Subject: s\r\nnot a field\r\n";
+  while (text.size() < (1 << 20) + 1000) text += "body text, no field here at all\r\n";
+  text += "Late: field\r\n\r\nbody";
+  HeaderSection hs = parseHeaderSection(text);
+  REQUIRE(hs.fields.size() == 1);
+  CHECK(hs.bodyOffset == std::string_view("Subject: s\r\n").size());
+}
