@@ -1,6 +1,7 @@
 // The whole ESMTP session state machine fed arbitrary client bytes in arbitrary chunks, with
-// events answered alternately yes and no. It must never abort (impossible states are fatal)
-// and every delivered message must be clean CRLF text.
+// events answered alternately yes and no. It must never abort (impossible states are fatal),
+// every delivered message must be clean CRLF text (no NUL, no bare LF, no bare CR), and a 421
+// answer closes the session without reading another byte.
 #include <cstdint>
 #include <string_view>
 
@@ -29,10 +30,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view in(reinterpret_cast<const char*>(data + 2), size - 2);
   size_t pos = 0;
   unsigned flip = 0;
+  bool answered421 = false;
   for (int steps = 0; steps < 100000; ++steps) {
     Event e = s.next();
     s.takeViolations();
     if (e == Event::Close) break;
+    // After a 421 only the end of the transaction (Reset) may come before Close.
+    if (answered421 && e != Event::Reset) __builtin_trap();
     if (e == Event::NeedInput) {
       s.takeOutput();
       if (pos >= in.size()) {
@@ -50,6 +54,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       case Event::Rcpt:
       case Event::DataBegin:
         // Every ninth answer is a 421 (a firewall drop at HELO): the session must close.
+        answered421 = !yes && flip % 9 == 0;
         s.answer(yes ? core::Reply{}
                      : core::makeReply(flip % 9 == 0 ? 421 : 550, flip % 9 == 0 ? "4.7.0" : "5.7.1",
                                        "no"));
@@ -57,7 +62,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       case Event::Message: {
         const std::string& m = s.transaction()->message;
         for (size_t i = 0; i < m.size(); ++i)
-          if (m[i] == '\0' || (m[i] == '\n' && (i == 0 || m[i - 1] != '\r'))) __builtin_trap();
+          if (m[i] == '\0' || (m[i] == '\n' && (i == 0 || m[i - 1] != '\r')) ||
+              (m[i] == '\r' && (i + 1 == m.size() || m[i + 1] != '\n')))
+            __builtin_trap();
         s.answer(core::makeReply(yes ? 250 : 451, yes ? "2.0.0" : "4.3.0", "x"));
         break;
       }

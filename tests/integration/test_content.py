@@ -75,4 +75,5 @@ class ContentRulesTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    from harness import main
+    main()

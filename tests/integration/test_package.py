@@ -12,7 +12,7 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import SmtpClient, free_port, message, send_message, wait_for, listening
+from harness import SmtpClient, free_port, listening, message, need_peer, require_peer, send_message, wait_for
 
 BUILD = os.environ.get("PORTCULLIS_BUILD_DIR", "build")
 CONFIG = "/etc/portcullis/portcullis.toml"
@@ -22,8 +22,7 @@ def run(*args, **kw):
     return subprocess.run(list(args), capture_output=True, text=True, timeout=kw.pop("timeout", 300), **kw)
 
 
-@unittest.skipUnless(os.geteuid() == 0 and shutil.which("dpkg") and shutil.which("cpack"),
-                     "needs root, dpkg and cpack")
+@require_peer(os.geteuid() == 0 and shutil.which("dpkg") and shutil.which("cpack"), "root, dpkg or cpack")
 class PackageTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -65,8 +64,7 @@ class PackageTest(unittest.TestCase):
         self.assertIn("libhyperscan5", r.stdout)  # shared-library dependencies were computed
 
     def test_2_units_verify(self):
-        if not shutil.which("systemd-analyze"):
-            self.skipTest("systemd-analyze missing")
+        need_peer(shutil.which("systemd-analyze"), "systemd-analyze")
         r = run("systemd-analyze", "verify", "/lib/systemd/system/portcullis.service",
                 "/lib/systemd/system/portcullis.socket")
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
@@ -109,4 +107,5 @@ class PackageTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    from harness import main
+    main()

@@ -234,4 +234,5 @@ class LmtpTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    from harness import main
+    main(verbosity=2)

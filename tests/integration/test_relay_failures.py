@@ -112,4 +112,5 @@ class RelayFailureTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    from harness import main
+    main(verbosity=2)

@@ -92,4 +92,5 @@ class StartTlsTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    from harness import main
+    main(verbosity=2)
