@@ -190,7 +190,7 @@ class AuthProxyTest(unittest.TestCase):
 
     def tearDown(self):
         self.gw.proc.send_signal(15)
-        self.gw.proc.wait(15)
+        self.assertEqual(self.gw.proc.wait(15), 0, self.gw.log()[-3000:])  # a clean shutdown
         # Every SPF evaluation ran on the worker pool and every other lookup on the resolver's
         # thread: the resolver refused no blocking call from an event-loop thread.
         self.assertIn("blocking calls refused on event-loop threads: 0", self.gw.log())

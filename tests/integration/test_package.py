@@ -36,11 +36,15 @@ class PackageTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        if cls.proc and cls.proc.poll() is None:
-            cls.proc.terminate()
-            cls.proc.wait(timeout=30)
+        status = 0
+        if cls.proc:
+            if cls.proc.poll() is None:
+                cls.proc.terminate()
+            status = cls.proc.wait(timeout=30)
         run("dpkg", "--purge", "portcullis")
         shutil.rmtree(cls.out, ignore_errors=True)
+        # The installed gateway must shut down cleanly on SIGTERM, as under systemd.
+        assert status == 0, f"installed gateway exited with {status} on SIGTERM"
 
     def test_1_layout_user_and_permissions(self):
         for path in ("/usr/sbin/portcullis", CONFIG, "/etc/portcullis/rules.d/local.cf",
