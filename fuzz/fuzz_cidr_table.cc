@@ -66,7 +66,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const checks::AccessEntry* want = nullptr;
     int wantLine = 0;
     for (size_t i = 0; i < lines.size() && !want; ++i)
-      if ((want = std::get<checks::CidrTable>(lines[i]).find(a))) wantLine = static_cast<int>(i + 1);
+      if ((want = std::get<checks::CidrTable>(lines[i]).find(a)))
+        wantLine = static_cast<int>(i + 1);
     const checks::AccessEntry* got = table.find(a);
     if (!want != !got) __builtin_trap();
     if (got && (got->line != wantLine || got->action != want->action || got->text != want->text ||
