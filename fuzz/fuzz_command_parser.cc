@@ -8,10 +8,24 @@
 #include "gateway/smtp/command.h"
 #include "gateway/smtp/utf8_address.h"
 
+namespace {
+// A path the parser accepted is accepted again in its own wire form (str() quotes what needs
+// it): the relay writes exactly that form to the downstream.
+void wireFormReparses(const portcullis::smtp::Command& cmd) {
+  if (cmd.verb != portcullis::smtp::Verb::Mail && cmd.verb != portcullis::smtp::Verb::Rcpt) return;
+  if (cmd.address.null) return;
+  const std::string wire = "<" + cmd.address.str() + ">";
+  std::string_view v = wire;
+  if (!std::holds_alternative<portcullis::core::Address>(portcullis::smtp::parsePath(v, false)))
+    __builtin_trap();
+}
+}  // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view line(reinterpret_cast<const char*>(data), size);
   auto r = portcullis::smtp::parseCommand(line);
   if (auto* cmd = std::get_if<portcullis::smtp::Command>(&r)) {
+    wireFormReparses(*cmd);
     if ((cmd->verb == portcullis::smtp::Verb::Mail || cmd->verb == portcullis::smtp::Verb::Rcpt) &&
         !cmd->address.null) {
       for (unsigned char c : cmd->address.local)

@@ -1,5 +1,6 @@
-// DNS responses as they come off the wire. Invariants: parsing returns; every record's owner is
-// a name the resolver could send (normalizeName accepts it, unchanged); the CNAME walk ends.
+// DNS responses as they come off the wire. Invariants: parsing returns; every record's owner,
+// and every name a record points at, is a name the resolver could send (normalizeName accepts
+// it, unchanged: a chain's end is queried next); the CNAME walk ends.
 #include <cstdint>
 #include <string_view>
 
@@ -14,9 +15,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (why.empty()) __builtin_trap();
     return 0;
   }
+  auto sendable = [](const std::string& name) {
+    auto n = normalizeName(name);
+    return n && *n == name;
+  };
   for (const auto& r : resp->answers) {
-    auto n = normalizeName(r.owner);
-    if (n && *n != r.owner) __builtin_trap();
+    if (!sendable(r.owner)) __builtin_trap();
+    const bool namesTarget =
+        r.type == Type::CNAME || r.type == Type::MX || r.type == Type::NS || r.type == Type::PTR;
+    if (namesTarget && !sendable(r.data)) __builtin_trap();
   }
   for (Type t : {Type::A, Type::TXT, Type::MX, Type::CNAME}) {
     Chain c =

@@ -73,8 +73,9 @@ class Reader {
   }
 
   // Reads a possibly compressed name at `pos` and advances `pos` past it in the record. A name
-  // with a '.' or a control byte inside a label comes back empty with ok=true: such a record is
-  // skipped, never mistaken for another name.
+  // with a byte normalizeName refuses inside a label ('.', '\\', a control or non-ASCII byte)
+  // comes back empty with ok=true: such a record is skipped, never mistaken for another name,
+  // and never followed to a name the resolver cannot query.
   bool name(size_t& pos, std::string& out) const {
     out.clear();
     size_t p = pos;
@@ -102,7 +103,7 @@ class Reader {
       if (!out.empty()) out += '.';
       for (size_t i = 0; i < len; ++i) {
         unsigned char c = static_cast<unsigned char>(w_[p + i]);
-        if (c == '.' || c < 0x20 || c == 0x7F) usable = false;
+        if (c == '.' || c == '\\' || c < 0x20 || c > 0x7E) usable = false;
         out += static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
       }
       p += len;

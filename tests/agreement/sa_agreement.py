@@ -110,7 +110,11 @@ def portcullis_hits(paths, rules_dir, workdir):
     cmd = [BIN, "scan", "--json", "-o", f"rules.paths={json.dumps(rules_dir)}", "-o",
            f"rules.cache_dir={json.dumps(cache)}", "-o", 'relay_domains="localhost"', "-o", "store=memory:",
            "-o", f"verdict.add_headers={REQUIRED}"] + files
-    out = subprocess.run(cmd, stdout=subprocess.PIPE, check=False).stdout.decode()
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, check=False)
+    # 0-3 are verdicts (accept, reject, tempfail, add_headers); 4 is an error, < 0 a signal.
+    if r.returncode not in (0, 1, 2, 3):
+        sys.exit(f"portcullis scan failed with status {r.returncode}")
+    out = r.stdout.decode()
     results, statuses = [], []
     for line in out.splitlines():
         if line.startswith("{"):
@@ -129,10 +133,7 @@ STATUS = re.compile(r"^(Yes|No), score=(-?\d+\.\d) required=(\d+\.\d) tests=(\S+
 
 
 def all_rule_names(rules_dir):
-    cache = os.environ.get("PORTCULLIS_RULES_CACHE") or os.path.join(os.path.dirname(BIN), "rules-cache")
-    out = subprocess.run([BIN, "rules", "list", "--cache", cache, rules_dir], stdout=subprocess.PIPE,
-                         stderr=subprocess.DEVNULL).stdout.decode()
-    return {line.split("\t")[0] for line in out.splitlines() if line}
+    return {line.split("\t")[0] for line in rules_listing(rules_dir)}
 
 
 def compare_status_headers(paths, sa_status, pc_status, rule_names):
@@ -181,16 +182,43 @@ def compare_status_headers(paths, sa_status, pc_status, rule_names):
     return len(bad)
 
 
-def runnable_rules(rules_dir):
+def rules_listing(rules_dir):
+    """`portcullis rules list` over the directory, a line per rule; a failure ends the run (an
+    empty listing would compare nothing and agree 100%)."""
     cache = os.environ.get("PORTCULLIS_RULES_CACHE") or os.path.join(os.path.dirname(BIN), "rules-cache")
-    out = subprocess.run([BIN, "rules", "list", "--cache", cache, rules_dir], stdout=subprocess.PIPE,
-                         stderr=subprocess.DEVNULL).stdout.decode()
+    r = subprocess.run([BIN, "rules", "list", "--cache", cache, rules_dir], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE)
+    if r.returncode != 0:
+        sys.exit(f"portcullis rules list failed with status {r.returncode}: {r.stderr.decode()[-2000:]}")
+    return [line for line in r.stdout.decode().splitlines() if line]
+
+
+def runnable_rules(rules_dir):
     types = {}
-    for line in out.splitlines():
+    for line in rules_listing(rules_dir):
         name, rtype, how, score, _ = (line.split("\t") + [""] * 5)[:5]
         if how != "not-run" and not name.startswith("__") and float(score or 0) != 0:
             types[name] = rtype
     return types
+
+
+# Of the rules the .cf files define, the share the comparison must cover: Debian's set defines
+# 1,247 (eval and plugin rules included) and 433 run in both systems with a score.
+MIN_SHARE_COMPARED = 0.25
+# Of the rules compared, the share that must fire at least once in either system over the sample.
+MIN_SHARE_FIRED = 0.1
+RULE_LINE = re.compile(r"^\s*(header|body|rawbody|uri|full|meta)\s+([A-Za-z0-9_]+)\s", re.M)
+
+
+def defined_rules(rules_dir):
+    """Rule names of the compared types defined in the .cf files, read without portcullis: the
+    yardstick for how many rules the comparison must cover."""
+    names = set()
+    for name in os.listdir(rules_dir):
+        if name.endswith(".cf"):
+            with open(os.path.join(rules_dir, name), encoding="utf-8", errors="replace") as f:
+                names |= {m.group(2) for m in RULE_LINE.finditer(f.read()) if not m.group(2).startswith("__")}
+    return names
 
 
 def main():
@@ -202,6 +230,13 @@ def main():
 
     paths = corpus_messages(args.sample)
     types = runnable_rules(args.rules)
+    # An empty or truncated rule list compares nothing and agrees 100%: require that most rules
+    # the files define (eval and plugin rules, unscored and not-run ones aside) are compared.
+    defined = defined_rules(args.rules)
+    if len(types) < MIN_SHARE_COMPARED * len(defined):
+        print(f"FAIL: {len(types)} rules compared of {len(defined)} defined in {args.rules} "
+              f"(at least {MIN_SHARE_COMPARED:.0%} expected)")
+        return 1
     with tempfile.TemporaryDirectory() as work:
         sa, sa_status = spamassassin_hits(paths, args.rules, work)
         pc, pc_status = portcullis_hits(paths, args.rules, work)
@@ -235,6 +270,12 @@ def main():
     for rule, (b, so, po) in bad:
         if so + po:
             print(f"  {rule:32} {types[rule]:8} {b:4d} {so:4d} {po:4d}")
+    # Rules that fired at all, in either system: a run where nothing fired compared nothing.
+    fired = sum(1 for b, so, po in per_rule.values() if b + so + po)
+    print(f"rules that fired in either system: {fired}")
+    if fired < MIN_SHARE_FIRED * len(types):
+        print(f"FAIL: only {fired} of {len(types)} compared rules fired on {len(paths)} messages")
+        return 1
     if worst < args.min:
         print(f"FAIL: agreement {worst:.1f}% below {args.min}%")
         return 1

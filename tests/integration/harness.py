@@ -2,6 +2,7 @@
 
 Every helper bounds its waits and cleans up after itself; nothing talks beyond 127.0.0.1/::1.
 """
+import functools
 import os
 import re
 import shutil
@@ -9,6 +10,7 @@ import signal
 import socket
 import ssl
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -20,6 +22,73 @@ SHIPPED_RULES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "
 RULES_CACHE = os.environ.get("PORTCULLIS_RULES_CACHE") or os.path.join(os.path.dirname(BIN), "rules-cache")
 GTUBE = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X"
 SHARED = os.environ.get("PORTCULLIS_SHARED", os.path.join(os.path.dirname(__file__), "../../../shared"))
+
+
+# Every peer a test needs is installed by `scripts/install-deps --test`, so in CI a missing peer
+# is a broken install: it fails the test. A developer without one opts into skipping with
+# PORTCULLIS_ALLOW_SKIP=1 (.ci/run never sets it); the skip then exits 77, which ctest reports
+# as skipped (SKIP_RETURN_CODE), not passed.
+ALLOW_SKIP = os.environ.get("PORTCULLIS_ALLOW_SKIP") == "1"
+SKIPPED_EXIT = 77
+
+
+def _missing(what):
+    return (f"{what} missing: scripts/install-deps --test provides it "
+            "(set PORTCULLIS_ALLOW_SKIP=1 to skip instead of failing)")
+
+
+def require_peer(available, what):
+    """Decorates a test method or TestCase class that needs `what` (a program, a module, root).
+
+    Unavailable: a skip if PORTCULLIS_ALLOW_SKIP=1, else every test it covers fails."""
+    if available:
+        return lambda obj: obj
+    if ALLOW_SKIP:
+        return unittest.skip(f"{what} missing")
+
+    def fail(obj):
+        if isinstance(obj, type):
+            def set_up_class(cls):
+                raise AssertionError(_missing(what))
+            obj.setUpClass = classmethod(set_up_class)
+            obj.tearDownClass = classmethod(lambda cls: None)
+            return obj
+
+        @functools.wraps(obj)
+        def failing(*args, **kwargs):
+            raise AssertionError(_missing(what))
+        return failing
+    return fail
+
+
+def need_peer(available, what):
+    """The same inside a running test: returns if available, else skips or fails."""
+    if available:
+        return
+    if ALLOW_SKIP:
+        raise unittest.SkipTest(f"{what} missing")
+    raise AssertionError(_missing(what))
+
+
+def main(**kwargs):
+    """unittest.main for every integration file: a run with a skip exits non-zero (1, or 77
+    with PORTCULLIS_ALLOW_SKIP=1), since unittest alone reports skips as success."""
+    program = unittest.main(exit=False, **kwargs)
+    result = program.result
+    if not result.wasSuccessful():
+        sys.exit(1)
+    if result.skipped:
+        for test, reason in result.skipped:
+            print(f"skipped: {test}: {reason}", file=sys.stderr)
+        if not ALLOW_SKIP:
+            print(f"{len(result.skipped)} skipped: a skip is a failure unless PORTCULLIS_ALLOW_SKIP=1",
+                  file=sys.stderr)
+            sys.exit(1)
+        sys.exit(SKIPPED_EXIT)
+    if result.testsRun == 0:
+        print("no test ran", file=sys.stderr)
+        sys.exit(1)
+    sys.exit(0)
 
 
 def free_port():
@@ -303,6 +372,9 @@ class Gateway:
             self.overrides.append("firewall.tarpit_delay=0")
         self.log_path = os.path.join(self.dir, "gateway.log")
         self.proc = None
+        self.stopped = False
+        # The exit status stop() requires; a test that ends the gateway otherwise sets it.
+        self.expected_exit = 0
         if start:
             self.start()
 
@@ -330,6 +402,12 @@ class Gateway:
         self.proc.send_signal(sig)
 
     def stop(self):
+        """SIGTERM, then fails the test unless the gateway exited with `expected_exit` (0: a
+        clean shutdown; a crash on SIGTERM or an earlier death must not pass unseen)."""
+        if self.stopped:
+            return
+        self.stopped = True
+        problem = None
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
@@ -337,8 +415,12 @@ class Gateway:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+                problem = "did not exit within 15 s of SIGTERM"
         if self.proc:
             self.logf.close()
+            status = self.proc.returncode
+            if problem is None and status != self.expected_exit:
+                problem = (f"killed by signal {-status}" if status < 0 else f"exited with status {status}")
         # Under ASan/UBSan a report at any point (shutdown included) fails the test that ran
         # the gateway; otherwise it would only sit in a log that is deleted here.
         log = self.log() if self.proc else ""
@@ -346,6 +428,8 @@ class Gateway:
         for marker in ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"):
             if marker in log:
                 raise AssertionError("sanitizer report from the gateway:\n" + log[log.find(marker) - 200:][:4000])
+        if problem:
+            raise AssertionError(f"gateway {problem} (expected {self.expected_exit}):\n" + log[-3000:])
 
 
 def send_message(client, mail_from, rcpts, body, expect_data=250):

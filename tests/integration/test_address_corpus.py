@@ -86,4 +86,5 @@ class AddressCorpusTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    from harness import main
+    main(verbosity=2)

@@ -190,7 +190,7 @@ class AuthProxyTest(unittest.TestCase):
 
     def tearDown(self):
         self.gw.proc.send_signal(15)
-        self.gw.proc.wait(15)
+        self.assertEqual(self.gw.proc.wait(15), 0, self.gw.log()[-3000:])  # a clean shutdown
         # Every SPF evaluation ran on the worker pool and every other lookup on the resolver's
         # thread: the resolver refused no blocking call from an event-loop thread.
         self.assertIn("blocking calls refused on event-loop threads: 0", self.gw.log())
@@ -245,6 +245,7 @@ class AuthProxyTest(unittest.TestCase):
         r = subprocess.run([BIN, "scan", "--json", "--config", self.gw.config, "-o", f"dns.servers={self.dns.address}",
                             "--client-ip", "127.0.0.1", "--helo", "client.test", "--mail-from", f"alice@{DOMAIN}",
                             "--rcpt", "bob@example.com", path], capture_output=True, text=True, timeout=60)
+        self.assertIn(r.returncode, (0, 1, 2, 3), r.stderr)  # a verdict; 4 or a signal is a failure
         report = json.loads(r.stdout.splitlines()[0])
         scanned = [h["value"] for h in report["headers"] if h["name"] == "Authentication-Results"][0]
         proxied = ars[0].split(":", 1)[1].strip()
@@ -292,4 +293,5 @@ class AuthProxyTest(unittest.TestCase):
         return wait_for(find, what=f"delivery of {tag!r}")
 
 if __name__ == "__main__":
-    unittest.main()
+    from harness import main
+    main()

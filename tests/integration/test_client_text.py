@@ -77,4 +77,5 @@ class ClientTextTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    from harness import main
+    main(verbosity=2)

@@ -9,7 +9,7 @@ import shutil
 import time
 import unittest
 
-from harness import GTUBE, FakeDownstream, Gateway, free_port, message, send_message, wait_for
+from harness import GTUBE, FakeDownstream, Gateway, free_port, message, require_peer, send_message, wait_for
 
 PASSWORD = "correct horse battery"
 VERDICT = "[verdict]\nreject = 5000.0\nquarantine = 50.0\n"
@@ -84,7 +84,7 @@ class ConsoleTest(unittest.TestCase):
         # /metrics stays open, as before.
         self.assertEqual(request(self.admin, "GET", "/metrics")[0], 200)
 
-    @unittest.skipUnless(HAVE_BROWSER, "chromium, chromedriver, selenium or PIL missing")
+    @require_peer(HAVE_BROWSER, "chromium, chromedriver, selenium or PIL")
     def test_in_chromium(self):
         for i in range(4):
             self.send(f"hello {i}", "an ordinary message")
@@ -154,4 +154,5 @@ class ConsoleTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    from harness import main
+    main()

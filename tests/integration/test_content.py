@@ -80,4 +80,5 @@ class ContentRulesTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    from harness import main
+    main()

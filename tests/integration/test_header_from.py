@@ -255,4 +255,5 @@ class HeaderFromTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    from harness import main
+    main(verbosity=2)

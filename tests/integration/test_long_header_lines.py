@@ -136,4 +136,5 @@ class LongHeaderLinesScanTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    from harness import main
+    main(verbosity=2)

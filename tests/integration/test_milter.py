@@ -6,7 +6,7 @@ import smtplib
 import subprocess
 import unittest
 
-from harness import GTUBE, Gateway, PostfixInstance, free_port, have, wait_for
+from harness import GTUBE, Gateway, PostfixInstance, free_port, have, require_peer, wait_for
 
 
 
@@ -17,7 +17,7 @@ def swaks(port, *args):
     return r.returncode, r.stdout + r.stderr
 
 
-@unittest.skipUnless(have("swaks") and have("postfix"), "swaks and postfix are installed by scripts/install-deps --test")
+@require_peer(have("swaks") and have("postfix"), "swaks or postfix")
 class PostfixMilterTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -87,4 +87,5 @@ class PostfixMilterTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    from harness import main
+    main(verbosity=2)

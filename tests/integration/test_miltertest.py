@@ -5,13 +5,13 @@ import os
 import subprocess
 import unittest
 
-from harness import Gateway, free_port, have, wait_for
+from harness import Gateway, free_port, have, require_peer, wait_for
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCRIPTS = os.path.abspath(os.path.join(HERE, "..", "milter"))
 
 
-@unittest.skipUnless(have("miltertest"), "miltertest is installed by scripts/install-deps --test")
+@require_peer(have("miltertest"), "miltertest")
 class MiltertestTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -40,4 +40,5 @@ class MiltertestTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    from harness import main
+    main(verbosity=2)

@@ -12,7 +12,7 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import SmtpClient, free_port, message, send_message, wait_for, listening
+from harness import SmtpClient, free_port, listening, message, need_peer, require_peer, send_message, wait_for
 
 BUILD = os.environ.get("PORTCULLIS_BUILD_DIR", "build")
 CONFIG = "/etc/portcullis/portcullis.toml"
@@ -22,8 +22,7 @@ def run(*args, **kw):
     return subprocess.run(list(args), capture_output=True, text=True, timeout=kw.pop("timeout", 300), **kw)
 
 
-@unittest.skipUnless(os.geteuid() == 0 and shutil.which("dpkg") and shutil.which("cpack"),
-                     "needs root, dpkg and cpack")
+@require_peer(os.geteuid() == 0 and shutil.which("dpkg") and shutil.which("cpack"), "root, dpkg or cpack")
 class PackageTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -37,11 +36,15 @@ class PackageTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        if cls.proc and cls.proc.poll() is None:
-            cls.proc.terminate()
-            cls.proc.wait(timeout=30)
+        status = 0
+        if cls.proc:
+            if cls.proc.poll() is None:
+                cls.proc.terminate()
+            status = cls.proc.wait(timeout=30)
         run("dpkg", "--purge", "portcullis")
         shutil.rmtree(cls.out, ignore_errors=True)
+        # The installed gateway must shut down cleanly on SIGTERM, as under systemd.
+        assert status == 0, f"installed gateway exited with {status} on SIGTERM"
 
     def test_1_layout_user_and_permissions(self):
         for path in ("/usr/sbin/portcullis", CONFIG, "/etc/portcullis/rules.d/local.cf",
@@ -65,8 +68,7 @@ class PackageTest(unittest.TestCase):
         self.assertIn("libhyperscan5", r.stdout)  # shared-library dependencies were computed
 
     def test_2_units_verify(self):
-        if not shutil.which("systemd-analyze"):
-            self.skipTest("systemd-analyze missing")
+        need_peer(shutil.which("systemd-analyze"), "systemd-analyze")
         r = run("systemd-analyze", "verify", "/lib/systemd/system/portcullis.service",
                 "/lib/systemd/system/portcullis.socket")
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
@@ -109,4 +111,5 @@ class PackageTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    from harness import main
+    main()

@@ -9,7 +9,7 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import (Gateway, PostfixInstance, free_port, have, listening, message, read_files,
+from harness import (Gateway, PostfixInstance, free_port, have, listening, message, read_files, require_peer,
                      send_message, wait_for)
 
 
@@ -38,7 +38,7 @@ class SmtpSink:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-@unittest.skipUnless(have("smtp-sink"), "postfix is not installed")
+@require_peer(have("smtp-sink"), "smtp-sink (postfix)")
 class SmtpSinkTest(unittest.TestCase):
     def test_delivery_and_injected_failures(self):
         cases = [((), 250), (("-r", "data"), 450), (("-f", "rcpt"), 500), (("-Q", "mail"), 451), (("-q", "."), 451)]
@@ -57,7 +57,7 @@ class SmtpSinkTest(unittest.TestCase):
                     sink.stop()
 
 
-@unittest.skipUnless(have("postfix") and os.geteuid() == 0, "needs postfix and root")
+@require_peer(have("postfix") and os.geteuid() == 0, "postfix or root")
 class PostfixDownstreamTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -126,7 +126,7 @@ class PostfixDownstreamTest(unittest.TestCase):
             gw.stop()
 
 
-@unittest.skipUnless(have("postfix") and have("openssl") and os.geteuid() == 0, "needs postfix, openssl and root")
+@require_peer(have("postfix") and have("openssl") and os.geteuid() == 0, "postfix, openssl or root")
 class PostfixTlsDownstreamTest(unittest.TestCase):
     """relay.tls: STARTTLS to a Postfix downstream with its own certificate."""
 
@@ -187,4 +187,5 @@ class PostfixTlsDownstreamTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    from harness import main
+    main(verbosity=2)

@@ -9,7 +9,7 @@ import shutil
 import subprocess
 import unittest
 
-from harness import BIN, Gateway, free_port, listening, message, send_message, wait_for
+from harness import BIN, Gateway, free_port, listening, message, require_peer, send_message, wait_for
 
 AS_ROOT = os.geteuid() == 0
 
@@ -32,7 +32,7 @@ class PrivilegeTest(unittest.TestCase):
         c.close()
         return code, text
 
-    @unittest.skipUnless(AS_ROOT, "needs root")
+    @require_peer(AS_ROOT, "root")
     def test_root_without_a_user_is_refused(self):
         gw = Gateway(start=False)
         self.addCleanup(gw.stop)
@@ -41,7 +41,7 @@ class PrivilegeTest(unittest.TestCase):
         self.assertEqual(r.returncode, 1)
         self.assertIn("refusing to serve as root", r.stderr)
 
-    @unittest.skipUnless(AS_ROOT, "needs root")
+    @require_peer(AS_ROOT, "root")
     def test_drops_to_the_configured_user_and_serves(self):
         nobody = pwd.getpwnam("nobody")
         gw = Gateway(start=False, extra='user = "nobody"\ngroup = "nogroup"\n')
@@ -75,7 +75,7 @@ class PrivilegeTest(unittest.TestCase):
         self.assertEqual(r.returncode, 1)
         self.assertIn("user 'no-such-user-here': no such user", r.stdout + r.stderr)
 
-    @unittest.skipUnless(shutil.which("systemd-socket-activate"), "systemd-socket-activate missing")
+    @require_peer(shutil.which("systemd-socket-activate"), "systemd-socket-activate")
     def test_socket_activation(self):
         smtp_port, admin_port = free_port(), free_port()
         gw = Gateway(start=False, extra=f'[admin]\nlisten = "127.0.0.1:{free_port()}"\n')
@@ -101,4 +101,5 @@ class PrivilegeTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    from harness import main
+    main()

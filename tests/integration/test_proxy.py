@@ -99,6 +99,7 @@ class ProxyTest(unittest.TestCase):
             gw.stop()
         # A maildir that cannot be created stops the gateway at start-up with the reason.
         bad = Gateway("maildir:/proc/no-such-dir/maildir", start=False)
+        bad.expected_exit = 1
         try:
             with self.assertRaises(AssertionError):
                 bad.start()
@@ -238,4 +239,5 @@ class LmtpTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    from harness import main
+    main(verbosity=2)

@@ -131,4 +131,5 @@ class QuarantineTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    from harness import main
+    main()

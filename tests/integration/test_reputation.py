@@ -80,8 +80,8 @@ class ReputationTest(unittest.TestCase):
         self.assertEqual(code, 550)
         self.assertIn("IP_REPUTATION_DENY", self.gw.log())
         # ... and an allow lets .110 through again, whatever it did.
-        self.cli("set", "ip:127.0.0.110", "allow")
-        self.cli("set", "net:127.0.0.0/24", "neutral")
+        self.assertEqual(self.cli("set", "ip:127.0.0.110", "allow")[0], 0)
+        self.assertEqual(self.cli("set", "net:127.0.0.0/24", "neutral")[0], 0)
         self.assertEqual(self.send("127.0.0.110", "see you tomorrow")[0], 250)
         # Rejections decided by reputation itself teach nothing (no self-confirmation).
         before = float(self.counters("ip:127.0.1.111")["total"])
@@ -228,6 +228,7 @@ class DomainListTest(unittest.TestCase):
             f.write("From: x@clean.test\nSubject: hi\n\nsee https://www.phish.test/login\n")
         r = subprocess.run([BIN, "scan", "--config", self.gw.config, "--json",
                             "--mail-from", "a@spammer.test", path], capture_output=True, timeout=30)
+        self.assertIn(r.returncode, (0, 1, 2, 3), r.stderr)  # a verdict; 4 or a signal is a failure
         out = r.stdout.decode()
         self.assertIn("phish.test (url, 127.0.0.24) listed by surbl.test", out)
         self.assertIn("spammer.test (sender, 127.0.1.2) listed by dbl.test", out)
@@ -247,4 +248,5 @@ class DomainListTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    from harness import main
+    main(verbosity=2)

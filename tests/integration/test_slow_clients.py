@@ -188,4 +188,5 @@ class SlowMilterPeerTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    from harness import main
+    main(verbosity=2)

@@ -123,4 +123,5 @@ class SmtpUtf8Test(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    from harness import main
+    main(verbosity=2)

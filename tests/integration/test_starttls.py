@@ -74,6 +74,7 @@ class StartTlsTest(unittest.TestCase):
         subprocess.run(["openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", other],
                        check=True, capture_output=True, timeout=30)
         bad = Gateway(self.down.url(), overrides=[f"smtp.tls_cert={cert}", f"smtp.tls_key={other}"], start=False)
+        bad.expected_exit = 1
         try:
             with self.assertRaises(AssertionError):
                 bad.start()
@@ -92,4 +93,5 @@ class StartTlsTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    from harness import main
+    main(verbosity=2)

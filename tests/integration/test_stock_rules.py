@@ -47,4 +47,5 @@ class StockRulesTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    from harness import main
+    main()

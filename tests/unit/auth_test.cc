@@ -62,6 +62,22 @@ TEST_CASE("DNS responses: malformed input is refused with a reason") {
   CHECK_FALSE(dns::parseResponse(shortRd, &why));
 }
 
+TEST_CASE("DNS responses: a name no query could carry is skipped, not followed") {
+  // www.example.com CNAME "h\xE9.example.com" (a raw non-ASCII byte), and an A record owned by
+  // "a\\b.example.com": normalizeName refuses both names, so the resolver could never ask for
+  // them (found by fuzz_dns's invariant). Only www's own A record is read.
+  std::string msg = kHeader + kQuestion;
+  msg += wire({0xC0, 12, 0, 5, 0, 1, 0, 0, 0, 60, 0, 5, 2, 'h', 0xE9, 0xC0, 16});
+  msg += wire({3, 'a', '\\', 'b', 0xC0, 16, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 192, 0, 2, 1});
+  msg += wire({0xC0, 12, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 192, 0, 2, 2});
+  std::string why;
+  auto r = dns::parseResponse(msg, &why);
+  REQUIRE(r);
+  REQUIRE(r->answers.size() == 1);
+  CHECK(r->answers[0].owner == "www.example.com");
+  CHECK(r->answers[0].data == "192.0.2.2");
+}
+
 TEST_CASE("DNS names are normalised or refused before any query") {
   CHECK(dns::normalizeName("Example.COM.") == "example.com");
   CHECK_FALSE(dns::normalizeName(""));

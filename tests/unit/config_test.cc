@@ -1,6 +1,8 @@
 // Config loading: defaults, file values, -o overrides, errors with file and line.
 #include <catch2/catch.hpp>
 
+#include <stdlib.h>
+
 #include <cstdio>
 #include <fstream>
 
@@ -9,8 +11,12 @@
 using namespace portcullis;
 
 namespace {
+// Each file in a directory of its own: under `ctest -j` every case is a process of its own, and
+// two cases writing one fixed path (both used a.toml) read each other's config.
 std::string writeTemp(const std::string& name, const std::string& text) {
-  std::string path = std::string(P_tmpdir) + "/portcullis-test-" + name;
+  std::string dir = std::string(P_tmpdir) + "/portcullis-config-test-XXXXXX";
+  REQUIRE(mkdtemp(dir.data()) != nullptr);
+  std::string path = dir + "/" + name;
   std::ofstream(path) << text;
   return path;
 }
