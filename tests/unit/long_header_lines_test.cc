@@ -139,11 +139,17 @@ TEST_CASE("fold mode refuses what it cannot fold without changing it") {
   }
 }
 
-TEST_CASE("lines after a malformed header line are body, as the parser reads them") {
+TEST_CASE("a malformed header line: what follows is judged as the parser reads it") {
+  // A field after the malformed line is still a header field (mail clients show it), so its
+  // length counts.
   std::string m =
       "From: a@b.example\r\nnot a header\r\nX-Pad: " + std::string(1200, 'z') + "\r\n\r\nbody\r\n";
-  const std::string before = m;
   auto r = limitHeaderLines(m, LongHeaderLines::Reject);
+  CHECK(r.refusal);
+  // No field follows the malformed line: the body starts there, and body lines are not limited.
+  m = "From: a@b.example\r\nnot a header\r\n" + std::string(1200, 'z') + "\r\n\r\nbody\r\n";
+  const std::string before = m;
+  r = limitHeaderLines(m, LongHeaderLines::Reject);
   CHECK_FALSE(r.refusal);
   CHECK(m == before);
 }
