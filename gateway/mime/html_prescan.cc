@@ -350,7 +350,8 @@ class TreeModel {
       for (size_t k = stack_.size(); k-- > 0;) {
         const std::string& o = stack_[k].name;
         if (o == "table" || o == "template" || o == "html") break;
-        const bool closes = (o == "td" || o == "th") || (o == "tr" && n != "td" && n != "th") ||
+        const bool closes = ((o == "td" || o == "th") && (n == "td" || n == "th")) ||
+                            (o == "tr" && n != "td" && n != "th") ||
                             ((o == "tbody" || o == "thead" || o == "tfoot") &&
                              (n == "tbody" || n == "thead" || n == "tfoot"));
         if (closes) {
@@ -368,7 +369,10 @@ class TreeModel {
 
   bool pushHtml(const HtmlToken& t, HtmlTokenizer& tokens) {
     const std::string& n = t.name;
-    if (!reconstruct()) return false;
+    // Block and table start tags do not reopen formatting elements; the text in them does.
+    const bool block = closesP(n) || oneOf(n, {"table", "caption", "colgroup", "col", "tbody",
+                                               "thead", "tfoot", "tr", "td", "th"});
+    if (!block && !reconstruct()) return false;
     if (isVoid(n)) return true;
     // Rows and cells put straight into a table get the tbody and tr the tree builder implies.
     if (!stack_.empty() && (n == "tr" || n == "td" || n == "th")) {
