@@ -29,6 +29,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   l.maxDepth = 8;
   l.maxParts = 64;
   l.maxDecodedBytes = 1 << 16;
+  l.html.maxDepth = 32;  // small, so the HTML budget's cuts are reached as well
+  l.html.maxElements = 500;
+  l.html.maxBytes = 1 << 14;
   Message m = parseMessage(std::string_view(reinterpret_cast<const char*>(data), size), l);
   if (m.partCount > l.maxParts + 1 || m.decodedBytes > l.maxDecodedBytes) __builtin_trap();
   walk(m.root, 0, l);

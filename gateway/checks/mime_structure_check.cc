@@ -14,6 +14,7 @@ std::map<std::string, double> defaultMimeScores() {
       {"MIME_BAD_PARAMETER", 0.2},        {"MIME_UNKNOWN_ENCODING", 0.5},
       {"MIME_UNKNOWN_CHARSET", 0.2},      {"MIME_NESTING_LIMIT", 2.0},
       {"MIME_PART_LIMIT", 2.0},           {"MIME_DECODED_LIMIT", 1.0},
+      {"MIME_HTML_LIMIT", 1.0},           {"SCAN_TIME_LIMIT", 2.0},
       {"ATTACHMENT_EXECUTABLE", 4.0},     {"ATTACHMENT_DANGEROUS_NAME", 4.0},
       {"ATTACHMENT_TYPE_MISMATCH", 2.0},  {"MIME_BAD_COMPOSITE_ENCODING", 0.5},
   };

@@ -447,10 +447,15 @@ void interpret(Reader& r, const toml::table& root, Config& c) {
 
   if (const toml::table* t = root["mime"].as_table()) {
     const char* w = "mime.";
-    r.checkKeys(*t, w, {"max_depth", "max_parts", "max_decoded_bytes", "scores"});
+    r.checkKeys(*t, w, {"max_depth", "max_parts", "max_decoded_bytes", "html_max_bytes",
+                        "html_max_depth", "html_max_elements", "max_scan_time", "scores"});
     r.integer(*t, "max_depth", c.mime.limits.maxDepth, 1, 100, w);
     r.integer(*t, "max_parts", c.mime.limits.maxParts, 1, 100000, w);
     r.integer(*t, "max_decoded_bytes", c.mime.limits.maxDecodedBytes, 1024, int64_t(1) << 32, w);
+    r.integer(*t, "html_max_bytes", c.mime.limits.html.maxBytes, 1024, int64_t(1) << 30, w);
+    r.integer(*t, "html_max_depth", c.mime.limits.html.maxDepth, 8, 4096, w);
+    r.integer(*t, "html_max_elements", c.mime.limits.html.maxElements, 100, 10'000'000, w);
+    r.duration(*t, "max_scan_time", c.mime.limits.maxScanTime, 0.001, 3600, w);
     r.scores(*t, c.mime.scores, w);
   }
 

@@ -1,5 +1,7 @@
 #include "gateway/content/content_rules_check.h"
 
+#include <algorithm>
+
 #include "gateway/content/sa_text.h"
 
 namespace portcullis::content {
@@ -28,7 +30,18 @@ void ContentRulesCheck::run(const core::CheckContext& ctx, core::StageOutcome& o
     std::optional<std::string> envelopeFrom;
     if (!ctx.tx->mailFrom.null) envelopeFrom = ctx.tx->mailFrom.str();
     SaMessageText text(ctx.tx->message, message, envelopeFrom);
-    rules::ScanResult result = rules_->scan(text);
+    rules::ScanResult result =
+        rules_->scan(text, false, [&message] { return message.budget.exhausted(); });
+    if (result.stopped || text.outOfTime()) {
+      // Once per message: mime_structure reports the parse running out, when it runs.
+      const auto& a = message.anomalies;
+      const bool reported = std::find(a.begin(), a.end(), "SCAN_TIME_LIMIT") != a.end() &&
+                            ctx.policy.runs("mime_structure");
+      if (!reported)
+        out.symbols.push_back({"SCAN_TIME_LIMIT", timeLimitScore_,
+                               "content rules stopped: the message's scan time ran out",
+                               core::Stage::Data});
+    }
     const auto& all = rules_->rules();
     for (const auto& hit : result.hits) {
       const rules::Rule& r = all[hit.rule];

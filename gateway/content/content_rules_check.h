@@ -31,8 +31,11 @@ LoadedRules loadRules(const RulesSettings& settings);
 
 class ContentRulesCheck final : public core::Check {
  public:
-  ContentRulesCheck(std::shared_ptr<const rules::CompiledRules> rules, mime::Limits limits)
-      : rules_(std::move(rules)), limits_(limits) {}
+  // `timeLimitScore`: the score of SCAN_TIME_LIMIT, added when the message's work budget
+  // (limits.maxScanTime) ran out before every rule was run.
+  ContentRulesCheck(std::shared_ptr<const rules::CompiledRules> rules, mime::Limits limits,
+                    double timeLimitScore = 2.0)
+      : rules_(std::move(rules)), limits_(limits), timeLimitScore_(timeLimitScore) {}
   std::string_view name() const override { return "content_rules"; }
   core::Stage stage() const override { return core::Stage::Data; }
   void run(const core::CheckContext& ctx, core::StageOutcome& out,
@@ -42,6 +45,7 @@ class ContentRulesCheck final : public core::Check {
  private:
   std::shared_ptr<const rules::CompiledRules> rules_;
   mime::Limits limits_;
+  double timeLimitScore_;
 };
 
 }  // namespace portcullis::content

@@ -357,7 +357,7 @@ SaMessageText::SaMessageText(std::string_view raw, const mime::Message& message,
       auto cs = p->params.find("charset");
       std::string utf8 =
           mime::toUtf8(p->decoded, cs == p->params.end() ? "us-ascii" : cs->second).utf8;
-      rendered = mt == "text/html" ? mime::renderHtml(utf8).text : utf8;
+      rendered = mt == "text/html" ? mime::renderHtml(utf8, message.limits.html).text : utf8;
     }
     rendered = squashCrlf(rendered);
     truncateForScan(rendered, kBodyPartScanSize, false);
@@ -387,8 +387,14 @@ SaMessageText::SaMessageText(std::string_view raw, const mime::Message& message,
   auto addUri = [&](std::string u) {
     if (seen.insert(u).second) uris_.push_back(std::move(u));
   };
-  for (const auto& u : message.urls)
+  // Canonicalizing runs regexes per URI: a message of a hundred thousand links is work to bound.
+  for (const auto& u : message.urls) {
+    if (message.budget.exhausted()) {
+      outOfTime_ = true;
+      break;
+    }
     for (auto& c : canonicalUris(u)) addUri(std::move(c));
+  }
   for (auto& address : bareEmailAddresses(text)) addUri("mailto:" + address);
 }
 

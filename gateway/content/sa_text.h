@@ -27,6 +27,8 @@ class SaMessageText final : public rules::MessageText {
   const std::vector<std::string>& rawBody() const override { return rawBody_; }
   const std::vector<std::string>& uris() const override { return uris_; }
   std::string_view full() const override { return raw_; }
+  // The message's work budget ran out while the texts were built (some URIs are missing).
+  bool outOfTime() const { return outOfTime_; }
 
  private:
   std::string_view raw_;
@@ -35,6 +37,7 @@ class SaMessageText final : public rules::MessageText {
   std::vector<const mime::Part*> parts_;  // every part, containers included, document order
   std::vector<std::string> body_, rawBody_, uris_;
   size_t subjectLines_ = 1;
+  bool outOfTime_ = false;
 };
 
 // SpamAssassin's whitespace rule for rendered text: blank-line runs become one line break,

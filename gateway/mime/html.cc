@@ -2,6 +2,8 @@
 
 #include <gumbo.h>
 
+#include "gateway/mime/html_tokens.h"
+
 namespace portcullis::mime {
 
 namespace {
@@ -42,8 +44,15 @@ void newline(std::string& out) {
   if (!out.empty() && out.back() != '\n') out.push_back('\n');
 }
 
-void collect(const GumboNode* node, RenderedHtml& r, int depth) {
-  if (depth > 200) return;  // gumbo bounds nesting too, but a cap keeps recursion cheap
+// Gumbo's tree has html and body above what the budget counted; the slack covers those. A
+// deeper tree means the budget's model fell short: what is below is not walked, and says so.
+constexpr int kTreeSlack = 16;
+
+void collect(const GumboNode* node, RenderedHtml& r, int depth, int maxDepth) {
+  if (depth > maxDepth) {
+    if (r.cut == HtmlCut::None) r.cut = HtmlCut::Depth;
+    return;
+  }
   if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_CDATA) {
     appendText(r.text, node->v.text.text);
     return;
@@ -69,9 +78,10 @@ void collect(const GumboNode* node, RenderedHtml& r, int depth) {
       if (el.tag == GUMBO_TAG_HEAD) {
         RenderedHtml hidden;
         for (unsigned i = 0; i < children->length; ++i)
-          collect(static_cast<const GumboNode*>(children->data[i]), hidden, depth + 1);
+          collect(static_cast<const GumboNode*>(children->data[i]), hidden, depth + 1, maxDepth);
         r.urls.insert(r.urls.end(), hidden.urls.begin(), hidden.urls.end());
         if (r.title.empty()) r.title = hidden.title;
+        if (r.cut == HtmlCut::None) r.cut = hidden.cut;
       }
       return;
     }
@@ -81,20 +91,50 @@ void collect(const GumboNode* node, RenderedHtml& r, int depth) {
     if (isBlock(el.tag)) newline(r.text);
   }
   for (unsigned i = 0; i < children->length; ++i)
-    collect(static_cast<const GumboNode*>(children->data[i]), r, depth + 1);
+    collect(static_cast<const GumboNode*>(children->data[i]), r, depth + 1, maxDepth);
   if (node->type == GUMBO_NODE_ELEMENT && isBlock(node->v.element.tag)) newline(r.text);
+}
+
+// What lies past the budget, read from the tokens alone: its text (raw-text contents such as
+// scripts and styles left out, entities left as written) and its link targets, so that
+// nesting a message past the limit does not hide its words and links from the rules.
+void renderTail(std::string_view tail, RenderedHtml& r) {
+  HtmlTokenizer tokens(tail);
+  bool hidden = false;  // inside a raw-text element: its content is not shown
+  for (HtmlToken t = tokens.next(); t.kind != HtmlToken::Kind::End; t = tokens.next()) {
+    if (t.kind == HtmlToken::Kind::Text) {
+      if (!hidden) appendText(r.text, tail.substr(t.begin, t.end - t.begin));
+      hidden = false;
+      continue;
+    }
+    if (t.kind != HtmlToken::Kind::StartTag && t.kind != HtmlToken::Kind::EndTag) continue;
+    hidden = false;
+    if (isBlock(gumbo_tag_enum(t.name.c_str()))) newline(r.text);
+    if (t.kind != HtmlToken::Kind::StartTag) continue;
+    for (const char* attr : {"href", "src", "action", "background"}) {
+      std::string v = attributeValue(t.attrs, attr);
+      if (!v.empty()) r.urls.push_back(std::move(v));
+    }
+    if (isRawTextElement(t.name)) {
+      tokens.rawTextUntilEndOf(t.name);
+      hidden = t.name != "textarea" && t.name != "xmp" && t.name != "plaintext";
+    }
+  }
 }
 
 }  // namespace
 
-RenderedHtml renderHtml(std::string_view html) {
+RenderedHtml renderHtml(std::string_view html, const HtmlLimits& limits) {
   RenderedHtml r;
+  const HtmlPrescan budget = prescanHtml(html, limits);
+  r.cut = budget.cut;
   GumboOptions options = kGumboDefaultOptions;
   options.max_errors = 100;  // we do not report parse errors; stop collecting them early
-  GumboOutput* out = gumbo_parse_with_options(&options, html.data(), html.size());
+  GumboOutput* out = gumbo_parse_with_options(&options, html.data(), budget.keep);
   if (!out) return r;
-  collect(out->document, r, 0);
+  collect(out->document, r, 0, limits.maxDepth + kTreeSlack);
   gumbo_destroy_output(&options, out);
+  if (budget.keep < html.size()) renderTail(html.substr(budget.keep), r);
   while (!r.text.empty() && (r.text.back() == '\n' || r.text.back() == ' ')) r.text.pop_back();
   return r;
 }

@@ -37,6 +37,7 @@ class Parser {
 
   // Parses one entity (headers + body) into `part`.
   void entity(std::string_view raw, Part& part, int depth, std::string_view defaultType) {
+    if (outOfTime()) return;
     if (++msg_.partCount > limits_.maxParts) {
       anomaly("MIME_PART_LIMIT");
       return;
@@ -113,7 +114,16 @@ class Parser {
     return std::string(body);
   }
 
+  // Past the budget, parts are left unparsed: the message is judged on what was read, and the
+  // symbol says it was not all of it.
+  bool outOfTime() {
+    if (!msg_.budget.exhausted()) return false;
+    anomaly("SCAN_TIME_LIMIT");
+    return true;
+  }
+
   void leaf(std::string_view body, Part& part) {
+    if (outOfTime()) return;
     std::string bytes = decodeBody(body, part.transferEncoding);
     if (msg_.decodedBytes + bytes.size() > limits_.maxDecodedBytes) {
       anomaly("MIME_DECODED_LIMIT");
@@ -122,6 +132,11 @@ class Parser {
     msg_.decodedBytes += bytes.size();
     part.decoded = std::move(bytes);
     if (part.isAttachment()) {
+      // Content scanning renders text/html attachments too (as SpamAssassin does), with the
+      // same budget: a cut there is the same anomaly.
+      if (part.mediaType() == "text/html" &&
+          prescanHtml(part.decoded, limits_.html).cut != HtmlCut::None)
+        anomaly("MIME_HTML_LIMIT");
       Attachment a{part.filename, part.mediaType(), sniffType(part.decoded), part.decoded.size()};
       msg_.attachments.push_back(std::move(a));
       return;
@@ -132,7 +147,8 @@ class Parser {
     if (c.unknownCharset) anomaly("MIME_UNKNOWN_CHARSET");
     part.text = std::move(c.utf8);
     if (part.subtype == "html") {
-      RenderedHtml r = renderHtml(part.text);
+      RenderedHtml r = renderHtml(part.text, limits_.html);
+      if (r.cut != HtmlCut::None) anomaly("MIME_HTML_LIMIT");
       part.rendered = std::move(r.text);
       for (auto& u : r.urls) addUrl(std::move(u));
       for (auto& u : extractTextUrls(part.rendered)) addUrl(std::move(u));
@@ -219,6 +235,8 @@ class Parser {
 
 Message parseMessage(std::string_view raw, const Limits& limits) {
   Message m;
+  m.limits = limits;
+  m.budget = WorkBudget(limits.maxScanTime);
   Parser p(m, limits);
   p.entity(raw, m.root, 0, "text/plain");
   return m;

@@ -2,6 +2,7 @@
 // Parsing never fails: malformed structure is parsed as well as it can be and each oddity is
 // recorded as an anomaly symbol (MIME_*), as are the limits when one is hit.
 #pragma once
+#include <chrono>
 #include <cstddef>
 #include <map>
 #include <string>
@@ -9,6 +10,8 @@
 #include <vector>
 
 #include "gateway/mime/headers.h"
+#include "gateway/mime/html_prescan.h"
+#include "gateway/mime/work_budget.h"
 
 namespace portcullis::mime {
 
@@ -16,6 +19,10 @@ struct Limits {
   int maxDepth = 20;                          // nested multiparts / message/rfc822
   size_t maxParts = 1000;
   size_t maxDecodedBytes = 64 * 1024 * 1024;  // across all parts
+  HtmlLimits html;                            // each HTML part (MIME_HTML_LIMIT)
+  // CPU time the content work of one message may take, parse and rules together; past it the
+  // work stops and SCAN_TIME_LIMIT says so. Zero: no limit.
+  std::chrono::milliseconds maxScanTime{5000};
 };
 
 struct Part {
@@ -53,6 +60,9 @@ struct Message {
   size_t partCount = 0;
   size_t decodedBytes = 0;
   bool headerEightBit = false;
+  Limits limits;       // what the message was parsed with
+  // Started when parsing started; the content checks that read the message spend the rest.
+  WorkBudget budget;
 
   const Header* header(std::string_view name) const { return root.header(name); }
   // Every text leaf (plain text, rendered HTML) in document order, the way a reader sees it.

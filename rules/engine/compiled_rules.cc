@@ -241,7 +241,7 @@ struct CompiledRules::Impl {
   }
   void parseMetas();
   void orderMetas();
-  ScanResult scan(const MessageText& text, bool explain) const;
+  ScanResult scan(const MessageText& text, bool explain, const ScanStop& stop) const;
 };
 
 bool CompiledRules::Impl::buildTarget(Target t, const std::string& cacheDir, std::string* error) {
@@ -437,7 +437,15 @@ void CompiledRules::Impl::orderMetas() {
   metas = std::move(ordered);
 }
 
-ScanResult CompiledRules::Impl::scan(const MessageText& text, bool explain) const {
+ScanResult CompiledRules::Impl::scan(const MessageText& text, bool explain,
+                                     const ScanStop& stop) const {
+  bool stopped = false;
+  unsigned asked = 0;
+  auto shouldStop = [&] {
+    // Every 16th time: the caller's condition may read a clock, a system call.
+    if (!stopped && stop && (asked++ & 15) == 0 && stop()) stopped = true;
+    return stopped;
+  };
   std::vector<int> counts(rules.size(), 0);
   std::vector<char> done(rules.size(), 0);
   std::vector<std::string> excerpts(explain ? rules.size() : 0);
@@ -462,10 +470,10 @@ ScanResult CompiledRules::Impl::scan(const MessageText& text, bool explain) cons
 
   auto scanBuffers = [&](Target t, const auto& buffers, size_t subjectLines) {
     const TargetDb& tdb = dbs[targetSlot(t)];
-    for (size_t b = 0; b < buffers.size(); ++b) {
+    for (size_t b = 0; b < buffers.size() && !shouldStop(); ++b) {
       std::string_view buf = buffers[b];
       auto consider = [&](size_t i) {
-        if (done[i]) return;
+        if (done[i] || stopped) return;
         if (rules[i].noSubject && b < subjectLines) return;
         confirm(i, buf, counts[i]);
         const Rule& r = rules[i];
@@ -476,9 +484,16 @@ ScanResult CompiledRules::Impl::scan(const MessageText& text, bool explain) cons
         candidates.clear();
         hs_scan(tdb.db, buf.empty() ? "" : buf.data(), static_cast<unsigned>(buf.size()), 0,
                 scratch, collectMatch, &candidates);
-        for (unsigned id : candidates) consider(tdb.ruleOfId[id]);
+        for (unsigned id : candidates) {
+          if (shouldStop()) break;
+          consider(tdb.ruleOfId[id]);
+        }
       }
-      for (size_t i : tdb.fullOnly) consider(i);
+      // Rules Hyperscan cannot run go through the full engine one by one: the costly part.
+      for (size_t i : tdb.fullOnly) {
+        if (shouldStop()) break;
+        consider(i);
+      }
     }
   };
 
@@ -490,7 +505,7 @@ ScanResult CompiledRules::Impl::scan(const MessageText& text, bool explain) cons
   // Headers: each distinct query once. An absent header reads as "" (SpamAssassin matches
   // undef that way) unless the rule gives [if-unset: text].
   std::vector<int> local(rules.size(), 0);
-  for (size_t g = 0; g < groups.size(); ++g) {
+  for (size_t g = 0; g < groups.size() && !shouldStop(); ++g) {
     const HeaderGroup& group = groups[g];
     for (size_t i : group.rules) local[i] = 0;
     bool present;
@@ -525,7 +540,12 @@ ScanResult CompiledRules::Impl::scan(const MessageText& text, bool explain) cons
     }
   }
 
+  ScanResult result;
+  // Cut short, what was found is real (a negated header test is only set once its header was
+  // read), but a meta over tests never run would decide on missing facts: none is evaluated.
+  result.stopped = stopped;
   for (const Meta& m : metas) {
+    if (stopped) break;
     double v = m.expr.evaluate([&](size_t k) {
       std::ptrdiff_t d = m.deps[k];
       return d < 0 ? 0.0 : static_cast<double>(counts[static_cast<size_t>(d)]);
@@ -533,7 +553,6 @@ ScanResult CompiledRules::Impl::scan(const MessageText& text, bool explain) cons
     counts[m.rule] = v != 0 ? 1 : 0;
   }
 
-  ScanResult result;
   for (size_t i = 0; i < rules.size(); ++i) {
     if (counts[i] <= 0) continue;
     Hit h{i, counts[i], explain ? std::move(excerpts[i]) : std::string()};
@@ -663,8 +682,9 @@ const Rule* CompiledRules::find(std::string_view name) const {
   auto it = impl_->byName.find(std::string(name));
   return it == impl_->byName.end() ? nullptr : &impl_->rules[it->second];
 }
-ScanResult CompiledRules::scan(const MessageText& text, bool explain) const {
-  return impl_->scan(text, explain);
+ScanResult CompiledRules::scan(const MessageText& text, bool explain,
+                               const ScanStop& stop) const {
+  return impl_->scan(text, explain, stop);
 }
 
 }  // namespace portcullis::rules

@@ -4,6 +4,7 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -69,7 +70,14 @@ struct Hit {
 struct ScanResult {
   std::vector<Hit> hits;  // sub-rules (__NAME) included; callers usually skip them
   double score = 0;       // sum over hit rules that are not sub-rules
+  // The caller's stop condition ended the scan early: the hits are those found by then; metas
+  // were not evaluated (on half the facts they would decide falsely).
+  bool stopped = false;
 };
+
+// Asked between units of work (a text buffer, a rule confirmation, a header); true stops the
+// scan. Empty: never stop.
+using ScanStop = std::function<bool()>;
 
 class CompiledRules {
  public:
@@ -89,7 +97,8 @@ class CompiledRules {
   const Rule* find(std::string_view name) const;
 
   // Thread-safe. `explain` fills Hit::excerpt (costs one more regex run per hit).
-  ScanResult scan(const MessageText& text, bool explain = false) const;
+  ScanResult scan(const MessageText& text, bool explain = false,
+                  const ScanStop& stop = {}) const;
 
   struct Impl;
 
