@@ -8,9 +8,14 @@ metas over them are left out; `portcullis rules lint` lists them). Also lists th
 disagree most, which is where to look when the figure drops. On the messages where both hit the
 same tests, compares our X-Spam-Status with SpamAssassin's own (format, Yes/No, score).
 
-usage: sa_agreement.py [--sample N] [--min PERCENT] [--rules DIR]
+A developer's tool, run by hand: by default it reads the whole public corpus and SpamAssassin's
+t/data from ../shared (PORTCULLIS_SHARED), which a user's clone does not have. The test suite
+runs it (tests/integration/test_stock_rules.py) with --corpus on the sample in tests/data.
+
+usage: sa_agreement.py [--sample N] [--min PERCENT] [--rules DIR] [--corpus DIR]
   --sample N   messages from the public corpus (spread over its folders); 0 = all 6,046
   --min P      exit 1 if any rule type agrees below P percent
+  --corpus D   every message file under D instead (LICENSE, NOTICE and README.md aside)
 """
 import argparse
 import collections
@@ -29,7 +34,13 @@ REQUIRED = "5.0"
 BIN = os.environ.get("PORTCULLIS_BIN", os.path.join(HERE, "..", "..", "build", "gateway", "portcullis"))
 
 
-def corpus_messages(sample):
+def corpus_messages(sample, corpus=None):
+    if corpus:
+        rows = sorted(os.path.join(root, n) for root, _, names in os.walk(corpus) for n in names
+                      if n not in ("LICENSE", "NOTICE", "README.md"))
+        if not rows:
+            sys.exit(f"no messages under {corpus}")
+        return sample_of(rows, sample)
     base = os.path.join(SHARED, "corpora", "spamassassin-public-corpus")
     rows = []
     with open(os.path.join(base, "labels.tsv")) as f:
@@ -42,6 +53,10 @@ def corpus_messages(sample):
     for sub in ("spam", "nice"):
         d = os.path.join(tdata, sub)
         rows += sorted(os.path.join(d, n) for n in os.listdir(d) if os.path.isfile(os.path.join(d, n)))
+    return sample_of(rows, sample)
+
+
+def sample_of(rows, sample):
     if sample and sample < len(rows):
         random.Random(7).shuffle(rows)
         rows = sorted(rows[:sample])
@@ -226,9 +241,10 @@ def main():
     ap.add_argument("--sample", type=int, default=400)
     ap.add_argument("--min", type=float, default=0.0)
     ap.add_argument("--rules", default="/usr/share/spamassassin")
+    ap.add_argument("--corpus")
     args = ap.parse_args()
 
-    paths = corpus_messages(args.sample)
+    paths = corpus_messages(args.sample, args.corpus)
     types = runnable_rules(args.rules)
     # An empty or truncated rule list compares nothing and agrees 100%: require that most rules
     # the files define (eval and plugin rules, unscored and not-run ones aside) are compared.

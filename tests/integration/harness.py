@@ -21,7 +21,6 @@ BIN = os.environ.get("PORTCULLIS_BIN", "build/gateway/portcullis")
 SHIPPED_RULES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "rules", "shipped")
 RULES_CACHE = os.environ.get("PORTCULLIS_RULES_CACHE") or os.path.join(os.path.dirname(BIN), "rules-cache")
 GTUBE = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X"
-SHARED = os.environ.get("PORTCULLIS_SHARED", os.path.join(os.path.dirname(__file__), "../../../shared"))
 
 
 # Every peer a test needs is installed by `scripts/install-deps --test`, so in CI a missing peer

@@ -1,5 +1,5 @@
 """MAIL FROM / RCPT TO address syntax against aiosmtpd's test lists
-(shared/corpora/smtp-conformance/aiosmtpd). Compares reply classes, not texts.
+(tests/data/aiosmtpd, a copy; its README.md gives source and licence). Compares reply classes, not texts.
 
 Deliberate differences, each asserted below so a change is noticed:
 - RFC 5322 comments "(...)" are not RFC 5321 path syntax; Portcullis refuses them (501) as
@@ -13,9 +13,10 @@ import json
 import os
 import unittest
 
-from harness import SHARED, FakeDownstream, Gateway
+from harness import FakeDownstream, Gateway
 
-CASES = os.path.join(SHARED, "corpora/smtp-conformance/aiosmtpd/aiosmtpd_smtp_cases.json")
+CASES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "aiosmtpd",
+                     "aiosmtpd_smtp_cases.json")
 WITH_COMMENTS = {"anne(comment)@example.com", "(comment)anne@example.com",
                  "anne@example.com(comment)", "anne@machine(comment).  example"}
 INVALID_HERE = {"anne@[IPv6::1]"}

@@ -1,6 +1,6 @@
 """The stock SpamAssassin rules Debian installs (/usr/share/spamassassin) load with a per-type
 report, and Portcullis fires on the same messages as `spamassassin -L -t` for every rule both
-run: above 95% hit agreement per rule type on a sample of the public corpus."""
+run: at least 92% hit agreement per rule type on the public corpus sample in tests/data."""
 import os
 import re
 import subprocess
@@ -10,6 +10,7 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 BIN = os.environ["PORTCULLIS_BIN"]
 STOCK = "/usr/share/spamassassin"
+SAMPLE = os.path.join(HERE, "..", "data", "spamassassin-sample")
 # Compiled databases are keyed by the patterns, Hyperscan's version and the CPU, not by how
 # the gateway was built: scripts/test points both of its builds at one cache, so the
 # sanitizer pass loads what the normal pass compiled (about 5 minutes saved).
@@ -39,8 +40,15 @@ class StockRulesTest(unittest.TestCase):
         self.assertIn("unsupported: eval: rules", out.stdout)
 
     def test_agreement_with_spamassassin(self):
+        # 92%, not the 95% a 300-message sample of the whole corpus was held to: the bound is per
+        # rule type, and on these 100 messages uri rules hit 13 times, so one disagreement costs
+        # 7.7 points (on 300 it cost 2.8). 92 allows that one and fails on a second, about the
+        # number of misses 95 allowed on 300. The one today: spam_2/00070's http://1071396130/,
+        # a decimal IPv4 host SpamAssassin rewrites to 63.220.53.34 (NORMAL_HTTP_TO_IP) and we
+        # do not.
         out = subprocess.run([sys.executable, os.path.join(HERE, "..", "agreement", "sa_agreement.py"),
-                              "--sample", os.environ.get("PORTCULLIS_AGREEMENT_SAMPLE", "300"), "--min", "95"],
+                              "--corpus", SAMPLE, "--sample", os.environ.get("PORTCULLIS_AGREEMENT_SAMPLE", "0"),
+                              "--min", "92"],
                              stdout=subprocess.PIPE, text=True, timeout=900)
         print(out.stdout)
         self.assertEqual(out.returncode, 0, out.stdout)

@@ -61,7 +61,7 @@ TEST_CASE("dot-stuffing is removed exactly once") {
 }
 
 // Every non-RFC end-of-data sequence from the SMTP-smuggling research
-// (shared/corpora/smtp-conformance/smuggling/eod_sequences.tsv): none may end DATA.
+// (tests/data/smuggling/eod_sequences.tsv): none may end DATA.
 static const std::vector<std::string> kSmuggling = {
     std::string("\n.\n"),         std::string("\n.\r\n"),         std::string("\r.\r"),
     std::string("\r.\r\n"),       std::string("\r\n.\n"),         std::string("\r\n.\r"),
