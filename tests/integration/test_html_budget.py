@@ -58,7 +58,10 @@ class HtmlBudgetTest(unittest.TestCase):
         self.assertEqual(code, 250, text)
         self.assertLess(answered, 1.0, "the 200,000-level message took %.2f s" % answered)
         self.assertEqual(noop["reply"][0], 250)
-        self.assertLess(noop["seconds"], 0.5, "the other session waited %.2f s" % noop["seconds"])
+        # While the data stage runs on the worker's loop, a NOOP can wait for at most this one
+        # bounded scan (before the bounds: about 60 s for 200,000 levels). 1 s, not less: the
+        # sanitizer build (-O0, ASan) scans the capped message in about 0.7 s.
+        self.assertLess(noop["seconds"], 1.0, "the other session waited %.2f s" % noop["seconds"])
         wait_for(lambda: "MIME_HTML_LIMIT" in self.gw.log(), what="the symbol in the log")
 
     def test_text_past_the_limit_still_meets_the_rules(self):
