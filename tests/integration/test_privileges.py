@@ -50,6 +50,9 @@ class PrivilegeTest(unittest.TestCase):
             f.write(f'[rules]\ncache_dir = "{gw.dir}/rules-cache"\n')
         gw.start()
         self.addCleanup(gw.stop)
+        # The gateway listens before it drops (it binds as root): read its ids once it says it
+        # dropped, not as soon as the port answers (the sanitizer build showed uid 0 there).
+        wait_for(lambda: "running as user nobody" in gw.log(), what="the privilege drop")
         st = status(gw.proc.pid)
         self.assertEqual(st["Uid"], [str(nobody.pw_uid)] * 4)
         self.assertEqual(st["Gid"], [str(nobody.pw_gid)] * 4)
