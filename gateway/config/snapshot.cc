@@ -59,7 +59,7 @@ SnapshotResult buildSnapshot(std::shared_ptr<const Config> config) {
       return result;
     }
     checks.push_back(
-        std::make_shared<content::ContentRulesCheck>(loaded.rules, config->mime.limits,
+        std::make_shared<content::ContentRulesCheck>(loaded, config->mime.limits,
                                                      config->mime.scores.contains("SCAN_TIME_LIMIT")
                                                          ? config->mime.scores.at("SCAN_TIME_LIMIT")
                                                          : 2.0));

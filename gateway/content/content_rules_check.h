@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "gateway/content/evals/eval_registry.h"
 #include "gateway/core/check.h"
 #include "gateway/core/error.h"
 #include "gateway/mime/message.h"
@@ -17,10 +18,14 @@ struct RulesSettings {
   std::vector<std::string> paths;  // rule files or directories, read in order
   int scoreSet = 0;                // SpamAssassin score set (0: no Bayes, no network tests)
   std::string cacheDir;            // compiled databases kept here between runs ("" = none)
+  bool networkTests = false;       // network evals run (false: SpamAssassin's -L)
 };
 
 struct LoadedRules {
   std::shared_ptr<const rules::CompiledRules> rules;
+  // The eval functions the rules call, configured by the files' settings.
+  std::shared_ptr<const evals::EvalRegistry> evals;
+  std::shared_ptr<const evals::EvalSettings> settings;
   std::vector<core::SourceError> errors;  // any error: the set must not replace a running one
   std::vector<std::string> warnings;
 };
@@ -29,13 +34,21 @@ struct LoadedRules {
 // do it off the event loop (start-up, SIGHUP reload, CLI).
 LoadedRules loadRules(const RulesSettings& settings);
 
+// One message through a loaded rule set, regex and eval rules, as every front door runs it.
+rules::ScanResult scanMessage(const LoadedRules& loaded, std::string_view raw,
+                              const mime::Message& message, evals::Envelope envelope,
+                              bool explain = false, bool* outOfTime = nullptr);
+
 class ContentRulesCheck final : public core::Check {
  public:
   // `timeLimitScore`: the score of SCAN_TIME_LIMIT, added when the message's work budget
   // (limits.maxScanTime) ran out before every rule was run.
-  ContentRulesCheck(std::shared_ptr<const rules::CompiledRules> rules, mime::Limits limits,
-                    double timeLimitScore = 2.0)
-      : rules_(std::move(rules)), limits_(limits), timeLimitScore_(timeLimitScore) {}
+  ContentRulesCheck(const LoadedRules& loaded, mime::Limits limits, double timeLimitScore = 2.0)
+      : rules_(loaded.rules),
+        evals_(loaded.evals),
+        settings_(loaded.settings),
+        limits_(limits),
+        timeLimitScore_(timeLimitScore) {}
   std::string_view name() const override { return "content_rules"; }
   core::Stage stage() const override { return core::Stage::Data; }
   void run(const core::CheckContext& ctx, core::StageOutcome& out,
@@ -44,6 +57,8 @@ class ContentRulesCheck final : public core::Check {
 
  private:
   std::shared_ptr<const rules::CompiledRules> rules_;
+  std::shared_ptr<const evals::EvalRegistry> evals_;
+  std::shared_ptr<const evals::EvalSettings> settings_;
   mime::Limits limits_;
   double timeLimitScore_;
 };

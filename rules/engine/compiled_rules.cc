@@ -3,6 +3,7 @@
 #include <hs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
@@ -159,6 +160,8 @@ const char* matchPathName(MatchPath p) {
       return "hyperscan-prefilter";
     case MatchPath::FullOnly:
       return "full-engine";
+    case MatchPath::Eval:
+      return "eval";
     case MatchPath::NotRun:
       return "not-run";
   }
@@ -197,7 +200,9 @@ struct CompiledRules::Impl {
   // What each header rule scores on the empty value, which is what most queries get (the
   // header is absent): computed once here instead of scanned for every message.
   std::vector<int> emptyValueHits;
-  std::vector<Meta> metas;  // in evaluation order
+  std::vector<Meta> metas;        // in evaluation order
+  std::vector<size_t> evalRules;  // path Eval, in definition order
+  std::vector<char> networkOff;   // network evals left out (network tests off)
   hs_scratch_t* prototype = nullptr;
   uint64_t generation = nextGeneration++;
   CompileReport report;
@@ -241,7 +246,8 @@ struct CompiledRules::Impl {
   }
   void parseMetas();
   void orderMetas();
-  ScanResult scan(const MessageText& text, bool explain, const ScanStop& stop) const;
+  ScanResult scan(const MessageText& text, bool explain, const ScanStop& stop,
+                  const EvalScope* evals) const;
 };
 
 bool CompiledRules::Impl::buildTarget(Target t, const std::string& cacheDir, std::string* error) {
@@ -249,7 +255,9 @@ bool CompiledRules::Impl::buildTarget(Target t, const std::string& cacheDir, std
   std::vector<size_t> members;
   for (size_t i = 0; i < rules.size(); ++i) {
     const Rule& r = rules[i];
-    if (r.target != t || paths[i] == MatchPath::NotRun || r.existsTest) continue;
+    if (r.target != t || paths[i] == MatchPath::NotRun || paths[i] == MatchPath::Eval ||
+        r.existsTest)
+      continue;
     if (r.regex.pattern.find('\0') != std::string::npos) {
       paths[i] = MatchPath::NotRun;
       rules[i].support = Support::InvalidRegex;
@@ -377,7 +385,8 @@ void CompiledRules::Impl::buildHeaderGroups() {
   std::unordered_map<std::string, int> byKey;
   for (size_t i = 0; i < rules.size(); ++i) {
     const Rule& r = rules[i];
-    if (r.target != Target::Header || paths[i] == MatchPath::NotRun) continue;
+    if (r.target != Target::Header || paths[i] == MatchPath::NotRun || paths[i] == MatchPath::Eval)
+      continue;
     std::string key = r.query.key() + (r.ifUnset ? "\t" + *r.ifUnset : std::string("\n"));
     auto [it, added] = byKey.emplace(key, static_cast<int>(groups.size()));
     if (added) groups.push_back({r.query, r.ifUnset, {}});
@@ -410,8 +419,7 @@ void CompiledRules::Impl::parseMetas() {
         if (d < 0 || rules[static_cast<size_t>(d)].support == Support::Ok) continue;
         const Rule& dep = rules[static_cast<size_t>(d)];
         r.support = Support::DependsOnUnsupported;
-        r.reason = "depends on " + dep.name + " (" +
-                   (dep.support == Support::Eval ? std::string("eval") : dep.reason) + ")";
+        r.reason = "depends on " + dep.name + " (" + dep.reason + ")";
         paths[m.rule] = MatchPath::NotRun;
         changed = true;
         break;
@@ -437,8 +445,8 @@ void CompiledRules::Impl::orderMetas() {
   metas = std::move(ordered);
 }
 
-ScanResult CompiledRules::Impl::scan(const MessageText& text, bool explain,
-                                     const ScanStop& stop) const {
+ScanResult CompiledRules::Impl::scan(const MessageText& text, bool explain, const ScanStop& stop,
+                                     const EvalScope* evals) const {
   bool stopped = false;
   unsigned asked = 0;
   auto shouldStop = [&] {
@@ -540,6 +548,13 @@ ScanResult CompiledRules::Impl::scan(const MessageText& text, bool explain,
     }
   }
 
+  // Eval rules after the regex rules: some evals are costly, and a stopped scan skips them.
+  if (evals)
+    for (size_t i : evalRules) {
+      if (shouldStop()) break;
+      counts[i] = std::max(0, evals->run(rules[i]));
+    }
+
   ScanResult result;
   // Cut short, what was found is real (a negated header test is only set once its header was
   // read), but a meta over tests never run would decide on missing facts: none is evaluated.
@@ -579,12 +594,29 @@ std::shared_ptr<const CompiledRules> CompiledRules::compile(ParsedRules parsed,
   im.full.resize(n);
   im.lazy.resize(n);
   im.lazyOnce = std::make_unique<std::once_flag[]>(n);
+  im.networkOff.assign(n, 0);
   for (size_t i = 0; i < n; ++i) {
     im.byName.emplace(im.rules[i].name, i);
-    const Rule& r = im.rules[i];
+    Rule& r = im.rules[i];
+    bool eval = false;
+    if (r.support == Support::Eval && options.evals) {
+      EvalKind kind = options.evals->kind(r.eval);
+      if (kind != EvalKind::Missing) {
+        r.support = Support::Ok;
+        r.reason.clear();
+        eval = true;
+        // SpamAssassin's -L: a network test is not run; metas over it read "not hit".
+        if (kind == EvalKind::Network && !options.networkTests) {
+          im.networkOff[i] = 1;
+          continue;
+        }
+      }
+    }
     // SpamAssassin does not run a rule whose score is 0 in the active set.
-    if (r.support == Support::Ok && r.score(im.scoreSet) != 0)
-      im.paths[i] = MatchPath::Direct;  // refined per pattern by buildTarget
+    if (r.support == Support::Ok && r.score(im.scoreSet) != 0) {
+      im.paths[i] = eval ? MatchPath::Eval : MatchPath::Direct;  // regexes: see buildTarget
+      if (eval) im.evalRules.push_back(i);
+    }
   }
   // The targets build in parallel (each touches only its own rules); Hyperscan's compiler is
   // the slow part of loading a large rule set.
@@ -633,8 +665,16 @@ std::shared_ptr<const CompiledRules> CompiledRules::compile(ParsedRules parsed,
     ++c.defined;
     switch (r.support) {
       case Support::Ok:
+        if (im.networkOff[i]) {
+          ++c.networkOff;
+          continue;
+        }
         if (im.paths[i] == MatchPath::NotRun) {
           ++c.disabled;
+          continue;
+        }
+        if (im.paths[i] == MatchPath::Eval) {
+          ++c.evalRun;
           continue;
         }
         if (r.target == Target::Meta || r.existsTest) {
@@ -682,9 +722,9 @@ const Rule* CompiledRules::find(std::string_view name) const {
   auto it = impl_->byName.find(std::string(name));
   return it == impl_->byName.end() ? nullptr : &impl_->rules[it->second];
 }
-ScanResult CompiledRules::scan(const MessageText& text, bool explain,
-                               const ScanStop& stop) const {
-  return impl_->scan(text, explain, stop);
+ScanResult CompiledRules::scan(const MessageText& text, bool explain, const ScanStop& stop,
+                               const EvalScope* evals) const {
+  return impl_->scan(text, explain, stop, evals);
 }
 
 }  // namespace portcullis::rules

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "rules/engine/eval.h"
 #include "rules/engine/message_text.h"
 #include "rules/engine/rule.h"
 #include "rules/engine/rule_file_parser.h"
@@ -20,6 +21,7 @@ enum class MatchPath {
   Direct,     // Hyperscan decides alone
   Prefilter,  // Hyperscan HS_FLAG_PREFILTER finds candidates, the full engine confirms
   FullOnly,   // Hyperscan cannot take it at all: the full engine scans every text
+  Eval,       // an eval function the caller implements (EvalScope)
   NotRun,     // disabled (score 0), meta, or unsupported
 };
 const char* matchPathName(MatchPath p);
@@ -28,12 +30,15 @@ struct TargetCounts {
   int defined = 0;                                        // rules of this type in the files
   int direct = 0, prefilter = 0, fullOnly = 0, meta = 0;  // regex rules and metas that run
   int exists = 0;    // `exists:` header tests that run (no regex)
+  int evalRun = 0;   // eval rules whose function the caller implements, running
+  int networkOff = 0;  // network evals, not run because network tests are off
   int disabled = 0;  // score 0 in the chosen score set: SpamAssassin does not run them
   int eval = 0, unsupported = 0, invalid = 0, dependsOnUnsupported = 0;
 
   TargetCounts& operator+=(const TargetCounts& o) {
     defined += o.defined, direct += o.direct, prefilter += o.prefilter, fullOnly += o.fullOnly;
     meta += o.meta, exists += o.exists, disabled += o.disabled, eval += o.eval;
+    evalRun += o.evalRun, networkOff += o.networkOff;
     unsupported += o.unsupported, invalid += o.invalid,
         dependsOnUnsupported += o.dependsOnUnsupported;
     return *this;
@@ -59,6 +64,10 @@ struct CompileOptions {
   // Where compiled databases are kept between runs (empty: none). Keyed by the patterns, so
   // a changed rule simply misses.
   std::string cacheDir;
+  // Which eval functions exist (null: none; every eval rule is then skipped).
+  const EvalCatalog* evals = nullptr;
+  // SpamAssassin's -L when false: network evals do not run (metas read them as not hit).
+  bool networkTests = false;
 };
 
 struct Hit {
@@ -97,8 +106,9 @@ class CompiledRules {
   const Rule* find(std::string_view name) const;
 
   // Thread-safe. `explain` fills Hit::excerpt (costs one more regex run per hit).
-  ScanResult scan(const MessageText& text, bool explain = false,
-                  const ScanStop& stop = {}) const;
+  // `evals` runs the eval rules; without it they do not hit.
+  ScanResult scan(const MessageText& text, bool explain = false, const ScanStop& stop = {},
+                  const EvalScope* evals = nullptr) const;
 
   struct Impl;
 

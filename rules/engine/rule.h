@@ -36,6 +36,13 @@ struct HeaderQuery {
 // Why a rule is not run (the rule stays in the set so that reports and metas can name it).
 enum class Support { Ok, Eval, UnsupportedType, InvalidRegex, BadMeta, DependsOnUnsupported };
 
+// `eval:function(args)`: a test SpamAssassin implements in code. The arguments are the Perl
+// literals as written, quotes removed.
+struct EvalCall {
+  std::string function;
+  std::vector<std::string> args;
+};
+
 struct InlineTest {
   bool mustHit = true;
   std::string text;
@@ -53,6 +60,7 @@ struct Rule {
   HeaderQuery query;
   std::optional<std::string> ifUnset;  // `[if-unset: text]`
   std::string metaExpr;
+  EvalCall eval;  // support == Eval, or an eval rule the caller implements
   std::optional<std::array<double, 4>> scores;  // score sets 0-3, as configured
   std::string description;
   std::vector<std::string> tflags;

@@ -115,10 +115,10 @@ const std::set<std::string>& unsupportedRuleKinds() {
 }
 
 // Pseudo-headers SpamAssassin computes from Received lines and its trusted_networks.
-bool isRelayPseudoHeader(std::string_view name) {
-  return name.rfind("X-Spam-Relays-", 0) == 0 || name == "ALL-TRUSTED" || name == "ALL-UNTRUSTED" ||
-         name == "ALL-INTERNAL" || name == "ALL-EXTERNAL" || name == "X-Spam-DCC" ||
-         name == "X-Spam-Pyzor";
+// X-Spam-Relays-* and ALL-TRUSTED & co. are answered by the caller's MessageText (relay
+// analysis); these two come from network services we do not query.
+bool isUnsupportedPseudoHeader(std::string_view name) {
+  return name == "X-Spam-DCC" || name == "X-Spam-Pyzor";
 }
 
 bool isRuleName(std::string_view n) {
@@ -132,6 +132,52 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
   return s;
+}
+
+// `name(args)` of `eval:name(args)`: the arguments are Perl literals, quoted or bare, split at
+// top-level commas. False when the text is not a call.
+bool parseEvalCall(std::string_view text, EvalCall& call) {
+  text = trim(text);
+  size_t open = text.find('(');
+  if (open == std::string_view::npos || text.back() != ')') return false;
+  std::string_view name = trim(text.substr(0, open));
+  if (!isRuleName(name)) return false;
+  call.function = std::string(name);
+  std::string_view inner = text.substr(open + 1, text.size() - open - 2);
+  std::string current;
+  char quote = 0;
+  bool any = false, quoted = false;
+  auto flush = [&] {
+    std::string_view v = current;
+    call.args.push_back(quoted ? std::string(v) : std::string(trim(v)));
+    current.clear();
+    quoted = false;
+  };
+  for (size_t i = 0; i < inner.size(); ++i) {
+    char c = inner[i];
+    if (quote) {
+      if (c == '\\' && i + 1 < inner.size() && (inner[i + 1] == quote || inner[i + 1] == '\\'))
+        current += inner[++i];
+      else if (c == quote)
+        quote = 0;
+      else
+        current += c;
+      continue;
+    }
+    if (c == '\'' || c == '"') {
+      quote = c;
+      quoted = any = true;
+      current.clear();
+    } else if (c == ',') {
+      flush();
+    } else if (!quoted) {
+      current += c;
+      if (!std::isspace(static_cast<unsigned char>(c))) any = true;
+    }
+  }
+  if (quote) return false;
+  if (any || !call.args.empty()) flush();
+  return true;
 }
 
 // Splits off the first blank-separated word.
@@ -387,6 +433,7 @@ struct RuleFileParser::Impl {
       }
     } else {
       ++out.ignored[key];
+      out.settings.push_back({key, std::string(trim(rest)), file, n});
     }
   }
 
@@ -414,8 +461,10 @@ struct RuleFileParser::Impl {
                                                         : Target::Full;
     Rule r = baseRule(name, kind, t, file, n);
     if (def.rfind("eval:", 0) == 0) {
+      if (!parseEvalCall(def.substr(5), r.eval))
+        return error(file, n, "expected: " + kind + " " + name + " eval:function(arguments)");
       r.support = Support::Eval;
-      r.reason = "eval: rules call SpamAssassin's Perl code";
+      r.reason = "eval function " + r.eval.function + " is not implemented";
       return define(std::move(r));
     }
     if (t == Target::Header) {
@@ -439,9 +488,8 @@ struct RuleFileParser::Impl {
         if (err.empty() && (r.query.addr || r.query.displayName || r.query.first || r.query.last))
           err = "mimeheader takes only the :raw modifier";
       }
-      if (err.empty() && isRelayPseudoHeader(r.query.name))
-        err = "'" + r.query.name +
-              "' is SpamAssassin's relay analysis of Received headers, not a header";
+      if (err.empty() && isUnsupportedPseudoHeader(r.query.name))
+        err = "'" + r.query.name + "' is the answer of a network service Portcullis does not query";
       if (!err.empty()) {
         r.support = Support::UnsupportedType;
         r.reason = err;

@@ -26,11 +26,21 @@ struct ParseOptions {
   static std::set<std::string> defaultPlugins();
 };
 
+// A setting line that defines no rule (`freemail_domains ...`, `trusted_networks ...`): kept
+// for the evals and the relay analysis that read them.
+struct Setting {
+  std::string key;  // lower case, '-' read as '_'
+  std::string value;
+  std::string file;
+  int line = 0;
+};
+
 struct ParsedRules {
   std::vector<Rule> rules;             // each name once, in order of first definition
   std::vector<Diagnostic> errors;      // lines that could not be read (rule skipped)
   std::vector<Diagnostic> warnings;    // e.g. a meta naming an undefined rule
   std::map<std::string, int> ignored;  // settings that are not rules: directive -> count
+  std::vector<Setting> settings;       // the same settings, in the order read
   std::vector<std::string> files;      // every file read, includes too
 };
 

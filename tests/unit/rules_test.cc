@@ -369,7 +369,7 @@ TEST_CASE(
   CHECK(passed == testLines);
   for (const auto& s : loaded.rules->report().skipped) FAIL(s.name + ": " + s.reason);
 
-  content::ContentRulesCheck check(loaded.rules, {});
+  content::ContentRulesCheck check(loaded, {});
   core::SessionInfo session;
   core::Transaction tx;
   tx.message =

@@ -1,0 +1,8 @@
+// SpamAssassin's body eval functions: the list of those implemented, one file each.
+#include "gateway/content/evals/eval_registry.h"
+
+namespace portcullis::content::evals {
+
+void registerBodyEvals(EvalRegistry& /*registry*/, const EvalSettings& /*settings*/) {}
+
+}  // namespace portcullis::content::evals
