@@ -17,7 +17,8 @@ SnapshotResult buildSnapshot(std::shared_ptr<const Config> config) {
   // One resolver for every check that asks DNS, made only if one does.
   const auto& fw = config->firewall;
   const bool needDns = config->auth.enabled || !fw.dnsbl.empty() || fw.reverseDns ||
-                       fw.heloChecks || !config->reputation.domainLists.empty();
+                       fw.heloChecks || !config->reputation.domainLists.empty() ||
+                       config->rules.networkTests;
   std::shared_ptr<dns::Resolver> resolver;
   if (needDns) {
     std::string error;
@@ -62,7 +63,8 @@ SnapshotResult buildSnapshot(std::shared_ptr<const Config> config) {
         std::make_shared<content::ContentRulesCheck>(loaded, config->mime.limits,
                                                      config->mime.scores.contains("SCAN_TIME_LIMIT")
                                                          ? config->mime.scores.at("SCAN_TIME_LIMIT")
-                                                         : 2.0));
+                                                         : 2.0,
+                                                     resolver));
   }
 
   if (config->auth.enabled) {

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "gateway/content/message_scan.h"
 #include "gateway/content/sa_text.h"
+#include "gateway/firewall/lookup_join.h"
 
 namespace portcullis::content {
 
@@ -30,55 +32,73 @@ LoadedRules loadRules(const RulesSettings& settings) {
 rules::ScanResult scanMessage(const LoadedRules& loaded, std::string_view raw,
                               const mime::Message& message, evals::Envelope envelope, bool explain,
                               bool* outOfTime) {
-  SaMessageText text(raw, message, envelope.mailFrom);
-  relays::RelayPath path;
-  static const evals::EvalSettings noSettings;
-  evals::EvalContext context(raw, message, text, path,
-                             loaded.settings ? *loaded.settings : noSettings, std::move(envelope));
-  std::optional<evals::MessageEvals> scope;
-  if (loaded.evals) scope.emplace(*loaded.evals, context);
-  rules::ScanResult result = loaded.rules->scan(
-      text, explain, [&message] { return message.budget.exhausted(); }, scope ? &*scope : nullptr);
-  if (outOfTime) *outOfTime = text.outOfTime();
+  MessageScan scan(loaded, raw, message, std::move(envelope));
+  rules::ScanResult result = scan.run(explain);
+  if (outOfTime) *outOfTime = scan.outOfTime();
   return result;
 }
 
 void ContentRulesCheck::run(const core::CheckContext& ctx, core::StageOutcome& out,
                             std::function<void()> done) const {
-  if (ctx.tx) {
-    const mime::Message& message = ctx.tx->mimeView(limits_);
-    evals::Envelope envelope;
-    if (!ctx.tx->mailFrom.null) envelope.mailFrom = ctx.tx->mailFrom.str();
-    for (const auto& r : ctx.tx->recipients) envelope.recipients.push_back(r.address.str());
-    envelope.clientIp = ctx.session.clientIp;
-    if (ctx.session.clientName != "unknown") envelope.clientName = ctx.session.clientName;
-    envelope.helo = ctx.session.helo;
-    LoadedRules loaded;
-    loaded.rules = rules_;
-    loaded.evals = evals_;
-    loaded.settings = settings_;
-    bool outOfTime = false;
-    rules::ScanResult result =
-        scanMessage(loaded, ctx.tx->message, message, std::move(envelope), false, &outOfTime);
-    if (result.stopped || outOfTime) {
-      // Once per message: mime_structure reports the parse running out, when it runs.
-      const auto& a = message.anomalies;
-      const bool reported = std::find(a.begin(), a.end(), "SCAN_TIME_LIMIT") != a.end() &&
-                            ctx.policy.runs("mime_structure");
-      if (!reported)
-        out.symbols.push_back({"SCAN_TIME_LIMIT", timeLimitScore_,
-                               "content rules stopped: the message's scan time ran out",
-                               core::Stage::Data});
-    }
-    const auto& all = rules_->rules();
-    for (const auto& hit : result.hits) {
-      const rules::Rule& r = all[hit.rule];
-      if (r.isSubRule()) continue;
-      out.symbols.push_back(
-          {r.name, r.score(rules_->scoreSet()), r.description, core::Stage::Data});
-    }
+  if (!ctx.tx) return done();
+  const mime::Message& message = ctx.tx->mimeView(limits_);
+  evals::Envelope envelope;
+  if (!ctx.tx->mailFrom.null) envelope.mailFrom = ctx.tx->mailFrom.str();
+  for (const auto& r : ctx.tx->recipients) envelope.recipients.push_back(r.address.str());
+  envelope.clientIp = ctx.session.clientIp;
+  if (ctx.session.clientName != "unknown") envelope.clientName = ctx.session.clientName;
+  envelope.helo = ctx.session.helo;
+  LoadedRules loaded;
+  loaded.rules = rules_;
+  loaded.evals = evals_;
+  loaded.settings = settings_;
+  auto scan = std::make_shared<MessageScan>(loaded, ctx.tx->message, message, std::move(envelope));
+  std::vector<evals::DnsLookup> lookups = scan->lookups();
+  if (lookups.empty() || !resolver_ || !ctx.post) {
+    report(*scan, message, ctx, out);
+    return done();
   }
-  done();
+  // Network evals: every lookup at once through the shared resolver, then the scan on the
+  // session's thread with the answers in hand.
+  auto join = std::make_shared<firewall::LookupJoin<evals::DnsResults>>(
+      ctx.post, [this, scan, &message, &ctx, &out, done](evals::DnsResults& results) {
+        scan->setDnsResults(std::move(results));
+        report(*scan, message, ctx, out);
+        done();
+      });
+  for (auto& l : lookups) join->state().results.push_back({std::move(l), {}, {}});
+  for (size_t i = 0; i < join->state().results.size(); ++i) {
+    join->hold();
+    const evals::DnsLookup& l = join->state().results[i].lookup;
+    resolver_->lookup(l.name, l.type, [join, i](const dns::Answer& a) {
+      join->update([&](evals::DnsResults& r) {
+        r.results[i].status = a.status;
+        r.results[i].records = a.texts();
+      });
+    });
+  }
+  join->release();
+}
+
+void ContentRulesCheck::report(MessageScan& scan, const mime::Message& message,
+                               const core::CheckContext& ctx, core::StageOutcome& out) const {
+  rules::ScanResult result = scan.run();
+  if (result.stopped || scan.outOfTime()) {
+    // Once per message: mime_structure reports the parse running out, when it runs.
+    const auto& a = message.anomalies;
+    const bool reported = std::find(a.begin(), a.end(), "SCAN_TIME_LIMIT") != a.end() &&
+                          ctx.policy.runs("mime_structure");
+    if (!reported)
+      out.symbols.push_back({"SCAN_TIME_LIMIT", timeLimitScore_,
+                             "content rules stopped: the message's scan time ran out",
+                             core::Stage::Data});
+  }
+  const auto& all = rules_->rules();
+  for (const auto& hit : result.hits) {
+    const rules::Rule& r = all[hit.rule];
+    if (r.isSubRule()) continue;
+    out.symbols.push_back({r.name, r.score(rules_->scoreSet()), r.description, core::Stage::Data});
+  }
 }
 
 }  // namespace portcullis::content

@@ -9,10 +9,13 @@
 #include "gateway/content/evals/eval_registry.h"
 #include "gateway/core/check.h"
 #include "gateway/core/error.h"
+#include "gateway/dns/resolver.h"
 #include "gateway/mime/message.h"
 #include "rules/engine/compiled_rules.h"
 
 namespace portcullis::content {
+
+class MessageScan;
 
 struct RulesSettings {
   std::vector<std::string> paths;  // rule files or directories, read in order
@@ -42,13 +45,16 @@ rules::ScanResult scanMessage(const LoadedRules& loaded, std::string_view raw,
 class ContentRulesCheck final : public core::Check {
  public:
   // `timeLimitScore`: the score of SCAN_TIME_LIMIT, added when the message's work budget
-  // (limits.maxScanTime) ran out before every rule was run.
-  ContentRulesCheck(const LoadedRules& loaded, mime::Limits limits, double timeLimitScore = 2.0)
+  // (limits.maxScanTime) ran out before every rule was run. `resolver` answers the network
+  // evals' lookups (null: network evals do not hit).
+  ContentRulesCheck(const LoadedRules& loaded, mime::Limits limits, double timeLimitScore = 2.0,
+                    std::shared_ptr<dns::Resolver> resolver = nullptr)
       : rules_(loaded.rules),
         evals_(loaded.evals),
         settings_(loaded.settings),
         limits_(limits),
-        timeLimitScore_(timeLimitScore) {}
+        timeLimitScore_(timeLimitScore),
+        resolver_(std::move(resolver)) {}
   std::string_view name() const override { return "content_rules"; }
   core::Stage stage() const override { return core::Stage::Data; }
   void run(const core::CheckContext& ctx, core::StageOutcome& out,
@@ -61,6 +67,10 @@ class ContentRulesCheck final : public core::Check {
   std::shared_ptr<const evals::EvalSettings> settings_;
   mime::Limits limits_;
   double timeLimitScore_;
+  std::shared_ptr<dns::Resolver> resolver_;
+
+  void report(MessageScan& scan, const mime::Message& message, const core::CheckContext& ctx,
+              core::StageOutcome& out) const;
 };
 
 }  // namespace portcullis::content

@@ -612,6 +612,11 @@ std::shared_ptr<const CompiledRules> CompiledRules::compile(ParsedRules parsed,
         }
       }
     }
+    // `tflags net` marks a network test whatever its type: -L does not run it either.
+    if (r.support == Support::Ok && !options.networkTests && r.hasFlag("net")) {
+      im.networkOff[i] = 1;
+      continue;
+    }
     // SpamAssassin does not run a rule whose score is 0 in the active set.
     if (r.support == Support::Ok && r.score(im.scoreSet) != 0) {
       im.paths[i] = eval ? MatchPath::Eval : MatchPath::Direct;  // regexes: see buildTarget

@@ -36,6 +36,8 @@ rawbody MISSING    eval:not_there('yes')
 meta    META_LOCAL LOCAL_YES && !LOCAL_NO
 meta    META_NET   NET_YES || LOCAL_NO
 meta    META_MISS  MISSING || LOCAL_YES
+body    NET_REGEX  /body/
+tflags  NET_REGEX  net
 freemail_domains gmail.com  *.example
 )";
 
@@ -76,7 +78,7 @@ TEST_CASE("eval: calls keep their arguments as written, quotes removed", "[rules
   REQUIRE(parsed.settings.size() == 1);
   CHECK(parsed.settings[0].key == "freemail_domains");
   CHECK(parsed.settings[0].value == "gmail.com  *.example");
-  CHECK(parsed.settings[0].line == 9);
+  CHECK(parsed.settings[0].line == 11);
 }
 
 TEST_CASE("eval: a malformed call is an error with file and line", "[rules][evals]") {
@@ -99,7 +101,7 @@ TEST_CASE("eval rules run through the catalog and the message's scope", "[rules]
     CHECK(std::find(scope.called.begin(), scope.called.end(), "NET_YES") == scope.called.end());
     const auto& header = c->report().byTarget[static_cast<int>(Target::Header)];
     CHECK(header.evalRun == 2);
-    CHECK(c->report().byTarget[static_cast<int>(Target::Body)].networkOff == 1);
+    CHECK(c->report().byTarget[static_cast<int>(Target::Body)].networkOff == 2);
   }
   SECTION("with network tests they run") {
     auto c = compile(&catalog, true);

@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "gateway/content/evals/dns_lookups.h"
 #include "gateway/content/evals/eval_settings.h"
 #include "gateway/content/relays/relay.h"
 #include "gateway/content/sa_text.h"
@@ -52,6 +53,11 @@ class EvalContext {
   // "Now" for date tests (fixed per message, and settable in tests).
   std::chrono::system_clock::time_point now() const { return now_; }
 
+  // The answers to the network evals' lookups; null when none were made (network tests off,
+  // no resolver): network evals then do not hit.
+  const DnsResults* dns() const { return dns_; }
+  void setDns(const DnsResults* results) { dns_ = results; }
+
   // SpamAssassin's $pms->get($request) in scalar context: every instance joined, decoded
   // unless :raw; "" when absent. `request` is e.g. "From", "From:addr", "ToCc", "Subject:raw".
   std::string get(std::string_view request) const;
@@ -76,6 +82,7 @@ class EvalContext {
   const EvalSettings& settings_;
   Envelope envelope_;
   std::chrono::system_clock::time_point now_;
+  const DnsResults* dns_ = nullptr;
   mutable std::unordered_map<std::type_index, std::shared_ptr<const void>> facts_;
 };
 

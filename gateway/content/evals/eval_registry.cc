@@ -3,7 +3,11 @@
 namespace portcullis::content::evals {
 
 void EvalRegistry::add(std::string name, EvalFunction run, bool network) {
-  entries_[std::move(name)] = EvalEntry{std::move(run), network};
+  entries_[std::move(name)] = EvalEntry{std::move(run), network, {}};
+}
+
+void EvalRegistry::addNetwork(std::string name, EvalFunction run, EvalPlanner plan) {
+  entries_[std::move(name)] = EvalEntry{std::move(run), true, std::move(plan)};
 }
 
 const EvalEntry* EvalRegistry::find(std::string_view name) const {
@@ -33,6 +37,7 @@ std::shared_ptr<const EvalRegistry> buildEvalRegistry(const EvalSettings& settin
   registerFreemailEvals(*registry, settings);
   registerListEvals(*registry, settings);
   registerImageEvals(*registry, settings);
+  registerDnsEvals(*registry, settings);
   return registry;
 }
 

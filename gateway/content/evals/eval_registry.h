@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "gateway/content/evals/dns_lookups.h"
 #include "gateway/content/evals/eval_context.h"
 #include "rules/engine/eval.h"
 
@@ -18,15 +19,20 @@ namespace portcullis::content::evals {
 // The arguments as the rule wrote them (quotes removed). Returns the hit count (0: no hit).
 // Bad arguments are not an error at run time: the function returns 0.
 using EvalFunction = std::function<int(const EvalContext&, const std::vector<std::string>& args)>;
+// A network eval's first step: the DNS lookups it will read the answers of (dns_lookups.h).
+using EvalPlanner = std::function<void(const EvalContext&, const rules::Rule& rule,
+                                       std::vector<DnsLookup>& lookups)>;
 
 struct EvalEntry {
   EvalFunction run;
   bool network = false;
+  EvalPlanner plan;  // network evals that look something up
 };
 
 class EvalRegistry final : public rules::EvalCatalog {
  public:
   void add(std::string name, EvalFunction run, bool network = false);
+  void addNetwork(std::string name, EvalFunction run, EvalPlanner plan);
   const EvalEntry* find(std::string_view name) const;
   rules::EvalKind kind(const rules::EvalCall& call) const override;
   std::vector<std::string> names() const;
@@ -59,5 +65,6 @@ void registerRelayEvals(EvalRegistry& registry, const EvalSettings& settings);
 void registerFreemailEvals(EvalRegistry& registry, const EvalSettings& settings);
 void registerListEvals(EvalRegistry& registry, const EvalSettings& settings);
 void registerImageEvals(EvalRegistry& registry, const EvalSettings& settings);
+void registerDnsEvals(EvalRegistry& registry, const EvalSettings& settings);
 
 }  // namespace portcullis::content::evals
