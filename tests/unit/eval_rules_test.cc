@@ -106,7 +106,7 @@ TEST_CASE("eval rules run through the catalog and the message's scope", "[rules]
   SECTION("with network tests they run") {
     auto c = compile(&catalog, true);
     CHECK(hits(*c, &scope) ==
-          std::set<std::string>{"LOCAL_YES", "META_LOCAL", "NET_YES", "META_NET"});
+          std::set<std::string>{"LOCAL_YES", "META_LOCAL", "NET_YES", "META_NET", "NET_REGEX"});
   }
   SECTION("a missing function is skipped with its name, and so is a meta over it") {
     auto c = compile(&catalog, true);
