@@ -73,27 +73,25 @@ def read_message(path, index):
     return b"X-Agreement-Id: %d\n" % index + data.replace(b"\r\n", b"\n")
 
 
-def spamassassin_hits(paths, rules_dir, workdir):
-    """One spamassassin process over an mbox of all messages (start-up costs seconds)."""
-    mbox = os.path.join(workdir, "in.mbox")
+def write_mbox(messages, mbox):
+    """messages: the tagged texts (read_message); one mbox that spamassassin --mbox reads."""
     with open(mbox, "wb") as out:
-        for i, p in enumerate(paths):
-            body = read_message(p, i)
+        for body in messages:
             # mbox escaping; a body line starting "From " would otherwise split the message.
             body = re.sub(rb"(?m)^(>*From )", rb">\1", body)
             out.write(b"From portcullis-agreement@localhost Thu Jan  1 00:00:00 2026\n")
             out.write(body if body.endswith(b"\n") else body + b"\n")
             out.write(b"\n")
-    prefs = os.path.join(workdir, "user_prefs")
-    open(prefs, "w").close()
-    cmd = ["spamassassin", "-L", "-t", "--mbox", "-x", "-p", prefs, "--configpath", rules_dir,
-           "--cf", "use_bayes 0", "--cf", "use_auto_whitelist 0", "--cf", "report_safe 0",
-           "--cf", f"required_score {REQUIRED}"]
-    with open(mbox, "rb") as stdin:
-        out = subprocess.run(cmd, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                             check=True).stdout
-    results = [None] * len(paths)
-    statuses = [None] * len(paths)
+
+
+# A row of the test report (-t) under "Content analysis details": " 2.4 RDNS_NONE   Delivered ...".
+REPORT_ROW = re.compile(r"(?m)^\s*(-?\d+\.\d+) ([A-Z0-9_]+)(?:\s|$)")
+
+
+def parse_spamassassin_output(out):
+    """Per message of a spamassassin -t --mbox output, by its X-Agreement-Id: the tests it hit,
+    its X-Spam-Status, its score and the points of each test (from the report -t appends)."""
+    answers = {}
     # Each output message starts with our "From " line; X-Spam-Status is in its header.
     for chunk in re.split(rb"(?m)^From portcullis-agreement@localhost .*\n", out)[1:]:
         head = chunk.split(b"\n\n", 1)[0].decode("utf-8", "replace")
@@ -106,12 +104,54 @@ def spamassassin_hits(paths, rules_dir, workdir):
         tests = set()
         if m and m.group(1) and m.group(1) != "none":
             tests = {t.strip() for t in m.group(1).split(",") if t.strip()}
-        results[int(ident.group(1))] = tests
         status = re.search(r"(?mi)^X-Spam-Status:[ \t]*(.*)$", head)
-        statuses[int(ident.group(1))] = status.group(1).strip() if status else None
-    if any(r is None for r in results):
-        sys.exit(f"spamassassin did not answer for {sum(r is None for r in results)} of {len(paths)} messages")
-    return results, statuses
+        score = re.search(r"(?mi)^X-Spam-Status:.*?score=(-?\d+(?:\.\d+)?)", head)
+        text = chunk.decode("utf-8", "replace")
+        report = text[text.rfind("Content analysis details:"):] if "Content analysis details:" in text else ""
+        points = {m.group(2): float(m.group(1)) for m in REPORT_ROW.finditer(report) if m.group(2) in tests}
+        answers[int(ident.group(1))] = {"tests": tests, "status": status.group(1).strip() if status else None,
+                                        "score": float(score.group(1)) if score else None, "points": points}
+    return answers
+
+
+def run_spamassassin(messages, workdir, configpath, jobs=2, required=REQUIRED):
+    """spamassassin -L -t over the tagged messages, in `jobs` processes each over one mbox of a
+    slice of them (one process per slice: start-up costs seconds). configpath None keeps
+    SpamAssassin's own default rules directory; the site config (/etc/spamassassin) is read
+    either way. Bayes and the auto-welcomelist are off (no databases; score set 0, as -L with no
+    Bayes). Returns parse_spamassassin_output's answers for all of them; every message must be
+    answered."""
+    jobs = max(1, min(jobs, len(messages)))
+    prefs = os.path.join(workdir, "user_prefs")
+    open(prefs, "w").close()
+    cmd = ["spamassassin", "-L", "-t", "--mbox", "-x", "-p", prefs]
+    if configpath:
+        cmd += ["--configpath", configpath]
+    cmd += ["--cf", "use_bayes 0", "--cf", "use_auto_whitelist 0", "--cf", "report_safe 0",
+            "--cf", f"required_score {required}"]
+    procs = []
+    for k in range(jobs):
+        part = messages[k * len(messages) // jobs:(k + 1) * len(messages) // jobs]
+        mbox, result = os.path.join(workdir, f"in{k}.mbox"), os.path.join(workdir, f"out{k}.mbox")
+        write_mbox(part, mbox)
+        with open(mbox, "rb") as stdin, open(result, "wb") as stdout:
+            procs.append((subprocess.Popen(cmd, stdin=stdin, stdout=stdout, stderr=subprocess.DEVNULL), result))
+    answers = {}
+    for proc, result in procs:
+        if proc.wait() != 0:
+            sys.exit(f"spamassassin failed with status {proc.returncode}")
+        with open(result, "rb") as f:
+            answers.update(parse_spamassassin_output(f.read()))
+    return answers
+
+
+def spamassassin_hits(paths, rules_dir, workdir):
+    """Hits and X-Spam-Status per message, in the order of paths."""
+    answers = run_spamassassin([read_message(p, i) for i, p in enumerate(paths)], workdir, rules_dir)
+    missing = sum(1 for i in range(len(paths)) if i not in answers)
+    if missing:
+        sys.exit(f"spamassassin did not answer for {missing} of {len(paths)} messages")
+    return [answers[i]["tests"] for i in range(len(paths))], [answers[i]["status"] for i in range(len(paths))]
 
 
 def portcullis_hits(paths, rules_dir, workdir):
