@@ -154,6 +154,22 @@ def spamassassin_hits(paths, rules_dir, workdir):
     return [answers[i]["tests"] for i in range(len(paths))], [answers[i]["status"] for i in range(len(paths))]
 
 
+def accepts_override(cmd, override, workdir, cwd=None):
+    """Whether `cmd` (a portcullis scan command line without files) takes -o override: a binary
+    older than the key refuses it as an unknown key (status 4), and the run goes on without it."""
+    probe = os.path.join(workdir, "probe.eml")
+    with open(probe, "wb") as f:
+        f.write(b"Subject: probe\n\nprobe\n")
+    r = subprocess.run(cmd + ["-o", override, probe], cwd=cwd, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE, text=True)
+    if r.returncode in (0, 1, 2, 3):
+        return True
+    if "unknown key" in r.stderr:
+        print(f"note: portcullis does not know {override.split('=')[0]}: left out")
+        return False
+    sys.exit(f"portcullis scan -o {override} failed with status {r.returncode}: {r.stderr[-2000:]}")
+
+
 def portcullis_hits(paths, rules_dir, workdir):
     files = []
     for i, p in enumerate(paths):
@@ -164,7 +180,11 @@ def portcullis_hits(paths, rules_dir, workdir):
     cache = os.environ.get("PORTCULLIS_RULES_CACHE") or os.path.join(os.path.dirname(BIN), "rules-cache")
     cmd = [BIN, "scan", "--json", "-o", f"rules.paths={json.dumps(rules_dir)}", "-o",
            f"rules.cache_dir={json.dumps(cache)}", "-o", 'relay_domains="localhost"', "-o", "store=memory:",
-           "-o", f"verdict.add_headers={REQUIRED}"] + files
+           "-o", f"verdict.add_headers={REQUIRED}"]
+    # spamassassin -L runs no network test; a binary that has the key is told the same.
+    if accepts_override(cmd, "rules.network_tests=false", workdir):
+        cmd += ["-o", "rules.network_tests=false"]
+    cmd += files
     r = subprocess.run(cmd, stdout=subprocess.PIPE, check=False)
     # 0-3 are verdicts (accept, reject, tempfail, add_headers); 4 is an error, < 0 a signal.
     if r.returncode not in (0, 1, 2, 3):
@@ -248,13 +268,131 @@ def rules_listing(rules_dir):
     return [line for line in r.stdout.decode().splitlines() if line]
 
 
-def runnable_rules(rules_dir):
+def runnable_rules(rules_dir, evals=()):
+    """Rule name -> type, for the rules of the rule-type rows: scored, not __ subrules, run by
+    Portcullis, and not eval rules (which are compared per eval function)."""
     types = {}
-    for line in rules_listing(rules_dir):
-        name, rtype, how, score, _ = (line.split("\t") + [""] * 5)[:5]
-        if how != "not-run" and not name.startswith("__") and float(score or 0) != 0:
+    for name, (rtype, how, score) in rule_listing_table(rules_dir).items():
+        if how != "not-run" and not name.startswith("__") and score != 0 and name not in evals:
             types[name] = rtype
     return types
+
+
+def rule_listing_table(rules_dir):
+    """name -> (type, how it runs or "not-run", score in the listing's score set)."""
+    table = {}
+    for line in rules_listing(rules_dir):
+        name, rtype, how, score, _ = (line.split("\t") + [""] * 5)[:5]
+        table[name] = (rtype, how, float(score or 0))
+    return table
+
+
+RULE_DEF = re.compile(r"^\s*(header|body|rawbody|full|uri|meta)\s+([A-Za-z0-9_]+)\s+(.*?)\s*$")
+EVAL_CALL = re.compile(r"^eval:([A-Za-z0-9_]+)\s*\(")
+# Header rules over the relay analysis: the X-Spam-Relays-* pseudo-headers and the ALL-TRUSTED,
+# ALL-UNTRUSTED, ALL-INTERNAL, ALL-EXTERNAL queries (Received headers split by trust).
+RELAY_QUERY = re.compile(r"^(X-Spam-Relays-[A-Za-z]+|ALL-(?:TRUSTED|UNTRUSTED|INTERNAL|EXTERNAL))\b")
+IDENTIFIER = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*\b")
+
+
+def rule_groups(rules_dir):
+    """From the .cf files (name order, a later definition replacing an earlier one, as both
+    systems read them): the eval function each eval rule calls, and the relay rules: header
+    rules over a relay query and the metas that depend on one, directly or through other metas.
+    Returns ({rule: function}, {relay rules})."""
+    definitions = {}
+    for name in sorted(os.listdir(rules_dir)):
+        if not name.endswith(".cf"):
+            continue
+        with open(os.path.join(rules_dir, name), encoding="utf-8", errors="replace") as f:
+            for line in f:
+                m = RULE_DEF.match(line)
+                if m:
+                    definitions[m.group(2)] = (m.group(1), m.group(3))
+    evals, relay_headers, metas = {}, set(), {}
+    for rule, (rtype, body) in definitions.items():
+        call = EVAL_CALL.match(body)
+        if rtype != "meta" and call:
+            evals[rule] = call.group(1)
+        elif rtype == "header" and RELAY_QUERY.match(body):
+            relay_headers.add(rule)
+        elif rtype == "meta":
+            metas[rule] = set(IDENTIFIER.findall(body)) & definitions.keys()
+    over_relay = {}
+
+    def depends_on_relay(rule, seen):
+        if rule in relay_headers:
+            return True
+        if rule not in metas or rule in seen:
+            return False
+        if rule not in over_relay:
+            seen.add(rule)
+            over_relay[rule] = any(depends_on_relay(d, seen) for d in metas[rule])
+        return over_relay[rule]
+
+    relay = {r for r in definitions if depends_on_relay(r, set())}
+    return evals, relay
+
+
+def group_agreement(groups, table, sa, pc):
+    """Per group of rules (scored, not __ subrules): of those that run in Portcullis (the listing
+    says how, or Portcullis fired it at least once), both / sa-only / pc-only hits; of those that
+    do not, how often SpamAssassin fired them. groups: name -> set of rules."""
+    fired_by_us = set().union(*pc) if pc else set()
+    out = {}
+    for group, members in groups.items():
+        scored = {r for r in members if r in table and table[r][2] != 0 and not r.startswith("__")}
+        running = {r for r in scored if table[r][1] != "not-run" or r in fired_by_us}
+        counts = [0, 0, 0, 0]  # both, sa only, portcullis only, spamassassin hits on rules not run
+        per_rule = collections.defaultdict(lambda: [0, 0, 0])
+        for s, p in zip(sa, pc):
+            for rule in (s | p) & running:
+                k = 0 if (rule in s and rule in p) else 1 if rule in s else 2
+                counts[k] += 1
+                per_rule[rule][k] += 1
+            counts[3] += len(s & (scored - running))
+        out[group] = {"rules": len(scored), "running": len(running), "counts": counts, "per_rule": per_rule}
+    return out
+
+
+def print_groups(title, results):
+    """The group table; returns {group: agreement percent} for groups with hits."""
+    print(f"{title:44} {'rules':>5} {'run':>4} {'both':>6} {'sa-only':>8} {'pc-only':>8} {'agreement':>10} "
+          f"{'sa hits, not run':>17}")
+    shown, quiet = {}, []
+    order = sorted(results, key=lambda g: (-(sum(results[g]["counts"][1:])), g))
+    for group in order:
+        r = results[group]
+        b, so, po, missed = r["counts"]
+        n = b + so + po
+        if not n and not missed:
+            quiet.append(group)
+            continue
+        cell = f"{100.0 * b / n:9.1f}%" if n else f"{'-':>10}"
+        if n:
+            shown[group] = 100.0 * b / n
+        print(f"{group:44} {r['rules']:5d} {r['running']:4d} {b:6d} {so:8d} {po:8d} {cell} {missed:17d}")
+    if quiet:
+        print(f"  no hits on these messages in either system ({len(quiet)}): "
+              + " ".join(g.split(":", 1)[-1] for g in sorted(quiet)))
+    return shown
+
+
+def parse_min(values):
+    """--min P (every rule type: header ... meta, as before) and --min GROUP=P (one group:
+    a type, eval:FUNCTION, eval for every eval function, or relay). Returns (types, groups)."""
+    types_min, groups_min = 0.0, {}
+    for v in values:
+        group, _, percent = v.rpartition("=")
+        try:
+            value = float(percent)
+        except ValueError:
+            sys.exit(f"--min takes PERCENT or GROUP=PERCENT, not {v!r}")
+        if group:
+            groups_min[group] = value
+        else:
+            types_min = value
+    return types_min, groups_min
 
 
 # Of the rules the .cf files define, the share the comparison must cover: Debian's set defines
@@ -279,13 +417,15 @@ def defined_rules(rules_dir):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sample", type=int, default=400)
-    ap.add_argument("--min", type=float, default=0.0)
+    ap.add_argument("--min", action="append", default=[])
     ap.add_argument("--rules", default="/usr/share/spamassassin")
     ap.add_argument("--corpus")
     args = ap.parse_args()
 
+    type_min, group_min = parse_min(args.min)
     paths = corpus_messages(args.sample, args.corpus)
-    types = runnable_rules(args.rules)
+    evals, relay = rule_groups(args.rules)
+    types = runnable_rules(args.rules, evals)
     # An empty or truncated rule list compares nothing and agrees 100%: require that most rules
     # the files define (eval and plugin rules, unscored and not-run ones aside) are compared.
     defined = defined_rules(args.rules)
@@ -332,8 +472,50 @@ def main():
     if fired < MIN_SHARE_FIRED * len(types):
         print(f"FAIL: only {fired} of {len(types)} compared rules fired on {len(paths)} messages")
         return 1
-    if worst < args.min:
-        print(f"FAIL: agreement {worst:.1f}% below {args.min}%")
+
+    # Eval rules per function they call, and the relay rules, each as their own group.
+    table = rule_listing_table(args.rules)
+    by_function = collections.defaultdict(set)
+    for rule, function in evals.items():
+        by_function[f"eval:{function}"].add(rule)
+    print()
+    eval_results = group_agreement(by_function, table, sa, pc)
+    eval_results = {g: r for g, r in eval_results.items() if r["rules"]}
+    shown = print_groups("eval function", eval_results)
+    totals = [sum(r["counts"][k] for r in eval_results.values()) for k in range(4)]
+    n = sum(totals[:3])
+    print(f"{'all eval':44} {sum(r['rules'] for r in eval_results.values()):5d} "
+          f"{sum(r['running'] for r in eval_results.values()):4d} {totals[0]:6d} {totals[1]:8d} {totals[2]:8d} "
+          + (f"{100.0 * totals[0] / n:9.1f}%" if n else f"{'-':>10}") + f" {totals[3]:17d}")
+    print()
+    relay_results = group_agreement({"relay": relay}, table, sa, pc)
+    shown.update(print_groups("relay rules (and metas on them)", relay_results))
+    disagree = sorted(((rule, c) for r in list(eval_results.values()) + list(relay_results.values())
+                       for rule, c in r["per_rule"].items() if c[1] + c[2]), key=lambda kv: -(kv[1][1] + kv[1][2]))
+    if disagree:
+        print("eval and relay rules that disagree most (both / sa-only / pc-only):")
+        for rule, (b, so, po) in disagree[:15]:
+            print(f"  {rule:32} {b:4d} {so:4d} {po:4d}")
+
+    if worst < type_min:
+        print(f"FAIL: agreement {worst:.1f}% below {type_min}%")
+        return 1
+    failed = False
+    for group, bound in group_min.items():
+        if group == "eval":
+            checked = {g: v for g, v in shown.items() if g.startswith("eval:")}
+        elif group in ("header", "body", "rawbody", "uri", "full", "meta"):
+            b, so, po = per_type[group]
+            checked = {group: 100.0 * b / (b + so + po)} if b + so + po else {}
+        else:
+            checked = {group: shown[group]} if group in shown else {}
+        if not checked:
+            print(f"note: --min {group}={bound}: no hits in that group on these messages, not checked")
+        for g, v in checked.items():
+            if v < bound:
+                print(f"FAIL: {g} agreement {v:.1f}% below {bound}%")
+                failed = True
+    if failed:
         return 1
     if header_mismatches:
         print("FAIL: our X-Spam-Status differs from SpamAssassin's")
