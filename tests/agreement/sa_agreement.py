@@ -3,18 +3,29 @@
 portcullis scan --json, on the same messages, with the same rule files.
 
 Prints, per rule type, the hit agreement: hits both saw / hits either saw, over every
-(message, rule) pair where the rule runs in both systems (eval rules, plugin rule types and
-metas over them are left out; `portcullis rules lint` lists them). Also lists the rules that
-disagree most, which is where to look when the figure drops. On the messages where both hit the
-same tests, compares our X-Spam-Status with SpamAssassin's own (format, Yes/No, score).
+(message, rule) pair where the rule runs in both systems (regex rules and the metas Portcullis
+runs; eval rules are not in these rows). Also lists the rules that disagree most, which is where
+to look when the figure drops. On the messages where both hit the same tests, compares our
+X-Spam-Status with SpamAssassin's own (format, Yes/No, score).
+
+Then, as their own groups: the eval rules per eval function they call (`header X
+eval:check_freemail_from()` is in eval:check_freemail_from), and the relay rules (header rules
+over X-Spam-Relays-* or ALL-TRUSTED/ALL-UNTRUSTED/ALL-INTERNAL/ALL-EXTERNAL, and the metas that
+depend on one). A rule counts as run when `portcullis rules list` says how it runs, or when
+Portcullis fired it at least once; each group shows its scored rules, how many of them run, the
+agreement over those, and how often SpamAssassin fired the ones that do not run (the gap).
+Portcullis gets -o rules.network_tests=false when the binary knows that key.
 
 A developer's tool, run by hand: by default it reads the whole public corpus and SpamAssassin's
 t/data from ../shared (PORTCULLIS_SHARED), which a user's clone does not have. The test suite
 runs it (tests/integration/test_stock_rules.py) with --corpus on the sample in tests/data.
+bench/detection.py measures what the two catch (spam caught, ham flagged) on the same corpus.
 
-usage: sa_agreement.py [--sample N] [--min PERCENT] [--rules DIR] [--corpus DIR]
+usage: sa_agreement.py [--sample N] [--min PERCENT] [--min GROUP=PERCENT]... [--rules DIR] [--corpus DIR]
   --sample N   messages from the public corpus (spread over its folders); 0 = all 6,046
-  --min P      exit 1 if any rule type agrees below P percent
+  --min P      exit 1 if any rule type (header, body, rawbody, uri, full, meta) agrees below P percent
+  --min G=P    exit 1 if group G agrees below P percent: a rule type, eval:FUNCTION, eval (every
+               eval function with hits) or relay; a group with no hits is not checked (said so)
   --corpus D   every message file under D instead (LICENSE, NOTICE and README.md aside)
 """
 import argparse
