@@ -142,7 +142,8 @@ def probe_overrides(config, overrides, workdir):
 class PortcullisRun:
     """portcullis scan --json over many files per process, `jobs` processes at once."""
 
-    def __init__(self, config, overrides):
+    def __init__(self, config, overrides, names=None):
+        self.names = names or {}  # scanned file -> the corpus file it was made from, for notes
         self.cmd = [BIN, "scan", "--json", "--config", config, "-o", "store=memory:", "-o",
                     f"rules.cache_dir={json.dumps(CACHE)}"]
         for ov in overrides:
@@ -154,11 +155,15 @@ class PortcullisRun:
 
     def finish(self, proc, files):
         out, err = proc.communicate()
-        answers = {}
+        answers, asked = {}, set(files)
         for line in out.decode("utf-8", "replace").splitlines():
             if line.startswith("{"):
-                r = json.loads(line)
-                answers[r["file"]] = r
+                try:
+                    r = json.loads(line)
+                except ValueError:
+                    continue  # a line cut short by a crash
+                if r.get("file") in asked and "action" in r:
+                    answers[r["file"]] = r
         if proc.returncode in (0, 1, 2, 3) and len(answers) == len(files):
             return answers, []
         if proc.returncode == 4 and not answers:
@@ -177,7 +182,8 @@ class PortcullisRun:
                 answers.update(got)
                 if missing and len(b) == 1:
                     self.crashed.append(b[0])
-                    print(f"note: portcullis scan died ({proc.returncode}) on {b[0]}; left out")
+                    print(f"note: portcullis scan died ({proc.returncode}) on {self.names.get(b[0], b[0])}; "
+                          "left out")
                 elif missing:
                     half = (len(missing) + 1) // 2
                     pending += [missing[:half], missing[half:]] if len(missing) > 1 else [missing]
@@ -301,7 +307,8 @@ def main():
             variants.append((f"portcullis:{os.path.basename(c)}", os.path.abspath(c), []))
         optional = probe_overrides(SHIPPED_CONFIG, ["rules.network_tests=false"], work)
         for name, config, extra in variants:
-            run = PortcullisRun(config, optional + args.overrides + extra)
+            run = PortcullisRun(config, optional + args.overrides + extra,
+                                {f: r["path"] for f, r in zip(files, rows)})
             # One process first compiles the rules into the cache (about 40 s for the stock
             # set), so the parallel ones do not each compile them; timed as start-up.
             start = time.monotonic()
