@@ -361,7 +361,10 @@ def main():
             for label in ("spam", "ham"):
                 print(f"  {label:4}: spamassassin only {d[label][0]:5d}   {other[0]} only {d[label][1]:5d}")
             gaps = print_gaps("spamassassin", other[0], rule_gaps(rows, sa[2], other[2]), args.top)
-            report["comparisons"][other[0]] = {"flagged_by_one_side": d, "rule_gaps": gaps}
+            report["comparisons"][other[0]] = {
+                "flagged_by_one_side": {label: {"spamassassin_only": d[label][0], f"{other[0]}_only": d[label][1]}
+                                        for label in d},
+                "rule_gaps": gaps}
 
     if args.json:
         report["per_message"] = [
