@@ -3,18 +3,29 @@
 portcullis scan --json, on the same messages, with the same rule files.
 
 Prints, per rule type, the hit agreement: hits both saw / hits either saw, over every
-(message, rule) pair where the rule runs in both systems (eval rules, plugin rule types and
-metas over them are left out; `portcullis rules lint` lists them). Also lists the rules that
-disagree most, which is where to look when the figure drops. On the messages where both hit the
-same tests, compares our X-Spam-Status with SpamAssassin's own (format, Yes/No, score).
+(message, rule) pair where the rule runs in both systems (regex rules and the metas Portcullis
+runs; eval rules are not in these rows). Also lists the rules that disagree most, which is where
+to look when the figure drops. On the messages where both hit the same tests, compares our
+X-Spam-Status with SpamAssassin's own (format, Yes/No, score).
+
+Then, as their own groups: the eval rules per eval function they call (`header X
+eval:check_freemail_from()` is in eval:check_freemail_from), and the relay rules (header rules
+over X-Spam-Relays-* or ALL-TRUSTED/ALL-UNTRUSTED/ALL-INTERNAL/ALL-EXTERNAL, and the metas that
+depend on one). A rule counts as run when `portcullis rules list` says how it runs, or when
+Portcullis fired it at least once; each group shows its scored rules, how many of them run, the
+agreement over those, and how often SpamAssassin fired the ones that do not run (the gap).
+Portcullis gets -o rules.network_tests=false when the binary knows that key.
 
 A developer's tool, run by hand: by default it reads the whole public corpus and SpamAssassin's
 t/data from ../shared (PORTCULLIS_SHARED), which a user's clone does not have. The test suite
 runs it (tests/integration/test_stock_rules.py) with --corpus on the sample in tests/data.
+bench/detection.py measures what the two catch (spam caught, ham flagged) on the same corpus.
 
-usage: sa_agreement.py [--sample N] [--min PERCENT] [--rules DIR] [--corpus DIR]
+usage: sa_agreement.py [--sample N] [--min PERCENT] [--min GROUP=PERCENT]... [--rules DIR] [--corpus DIR]
   --sample N   messages from the public corpus (spread over its folders); 0 = all 6,046
-  --min P      exit 1 if any rule type agrees below P percent
+  --min P      exit 1 if any rule type (header, body, rawbody, uri, full, meta) agrees below P percent
+  --min G=P    exit 1 if group G agrees below P percent: a rule type, eval:FUNCTION, eval (every
+               eval function with hits) or relay; a group with no hits is not checked (said so)
   --corpus D   every message file under D instead (LICENSE, NOTICE and README.md aside)
 """
 import argparse
@@ -73,27 +84,25 @@ def read_message(path, index):
     return b"X-Agreement-Id: %d\n" % index + data.replace(b"\r\n", b"\n")
 
 
-def spamassassin_hits(paths, rules_dir, workdir):
-    """One spamassassin process over an mbox of all messages (start-up costs seconds)."""
-    mbox = os.path.join(workdir, "in.mbox")
+def write_mbox(messages, mbox):
+    """messages: the tagged texts (read_message); one mbox that spamassassin --mbox reads."""
     with open(mbox, "wb") as out:
-        for i, p in enumerate(paths):
-            body = read_message(p, i)
+        for body in messages:
             # mbox escaping; a body line starting "From " would otherwise split the message.
             body = re.sub(rb"(?m)^(>*From )", rb">\1", body)
             out.write(b"From portcullis-agreement@localhost Thu Jan  1 00:00:00 2026\n")
             out.write(body if body.endswith(b"\n") else body + b"\n")
             out.write(b"\n")
-    prefs = os.path.join(workdir, "user_prefs")
-    open(prefs, "w").close()
-    cmd = ["spamassassin", "-L", "-t", "--mbox", "-x", "-p", prefs, "--configpath", rules_dir,
-           "--cf", "use_bayes 0", "--cf", "use_auto_whitelist 0", "--cf", "report_safe 0",
-           "--cf", f"required_score {REQUIRED}"]
-    with open(mbox, "rb") as stdin:
-        out = subprocess.run(cmd, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                             check=True).stdout
-    results = [None] * len(paths)
-    statuses = [None] * len(paths)
+
+
+# A row of the test report (-t) under "Content analysis details": " 2.4 RDNS_NONE   Delivered ...".
+REPORT_ROW = re.compile(r"(?m)^\s*(-?\d+\.\d+) ([A-Z0-9_]+)(?:\s|$)")
+
+
+def parse_spamassassin_output(out):
+    """Per message of a spamassassin -t --mbox output, by its X-Agreement-Id: the tests it hit,
+    its X-Spam-Status, its score and the points of each test (from the report -t appends)."""
+    answers = {}
     # Each output message starts with our "From " line; X-Spam-Status is in its header.
     for chunk in re.split(rb"(?m)^From portcullis-agreement@localhost .*\n", out)[1:]:
         head = chunk.split(b"\n\n", 1)[0].decode("utf-8", "replace")
@@ -106,12 +115,70 @@ def spamassassin_hits(paths, rules_dir, workdir):
         tests = set()
         if m and m.group(1) and m.group(1) != "none":
             tests = {t.strip() for t in m.group(1).split(",") if t.strip()}
-        results[int(ident.group(1))] = tests
         status = re.search(r"(?mi)^X-Spam-Status:[ \t]*(.*)$", head)
-        statuses[int(ident.group(1))] = status.group(1).strip() if status else None
-    if any(r is None for r in results):
-        sys.exit(f"spamassassin did not answer for {sum(r is None for r in results)} of {len(paths)} messages")
-    return results, statuses
+        score = re.search(r"(?mi)^X-Spam-Status:.*?score=(-?\d+(?:\.\d+)?)", head)
+        text = chunk.decode("utf-8", "replace")
+        report = text[text.rfind("Content analysis details:"):] if "Content analysis details:" in text else ""
+        points = {m.group(2): float(m.group(1)) for m in REPORT_ROW.finditer(report) if m.group(2) in tests}
+        answers[int(ident.group(1))] = {"tests": tests, "status": status.group(1).strip() if status else None,
+                                        "score": float(score.group(1)) if score else None, "points": points}
+    return answers
+
+
+def run_spamassassin(messages, workdir, configpath, jobs=2, required=REQUIRED):
+    """spamassassin -L -t over the tagged messages, in `jobs` processes each over one mbox of a
+    slice of them (one process per slice: start-up costs seconds). configpath None keeps
+    SpamAssassin's own default rules directory; the site config (/etc/spamassassin) is read
+    either way. Bayes and the auto-welcomelist are off (no databases; score set 0, as -L with no
+    Bayes). Returns parse_spamassassin_output's answers for all of them; every message must be
+    answered."""
+    jobs = max(1, min(jobs, len(messages)))
+    prefs = os.path.join(workdir, "user_prefs")
+    open(prefs, "w").close()
+    cmd = ["spamassassin", "-L", "-t", "--mbox", "-x", "-p", prefs]
+    if configpath:
+        cmd += ["--configpath", configpath]
+    cmd += ["--cf", "use_bayes 0", "--cf", "use_auto_whitelist 0", "--cf", "report_safe 0",
+            "--cf", f"required_score {required}"]
+    procs = []
+    for k in range(jobs):
+        part = messages[k * len(messages) // jobs:(k + 1) * len(messages) // jobs]
+        mbox, result = os.path.join(workdir, f"in{k}.mbox"), os.path.join(workdir, f"out{k}.mbox")
+        write_mbox(part, mbox)
+        with open(mbox, "rb") as stdin, open(result, "wb") as stdout:
+            procs.append((subprocess.Popen(cmd, stdin=stdin, stdout=stdout, stderr=subprocess.DEVNULL), result))
+    answers = {}
+    for proc, result in procs:
+        if proc.wait() != 0:
+            sys.exit(f"spamassassin failed with status {proc.returncode}")
+        with open(result, "rb") as f:
+            answers.update(parse_spamassassin_output(f.read()))
+    return answers
+
+
+def spamassassin_hits(paths, rules_dir, workdir):
+    """Hits and X-Spam-Status per message, in the order of paths."""
+    answers = run_spamassassin([read_message(p, i) for i, p in enumerate(paths)], workdir, rules_dir)
+    missing = sum(1 for i in range(len(paths)) if i not in answers)
+    if missing:
+        sys.exit(f"spamassassin did not answer for {missing} of {len(paths)} messages")
+    return [answers[i]["tests"] for i in range(len(paths))], [answers[i]["status"] for i in range(len(paths))]
+
+
+def accepts_override(cmd, override, workdir, cwd=None):
+    """Whether `cmd` (a portcullis scan command line without files) takes -o override: a binary
+    older than the key refuses it as an unknown key (status 4), and the run goes on without it."""
+    probe = os.path.join(workdir, "probe.eml")
+    with open(probe, "wb") as f:
+        f.write(b"Subject: probe\n\nprobe\n")
+    r = subprocess.run(cmd + ["-o", override, probe], cwd=cwd, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE, text=True)
+    if r.returncode in (0, 1, 2, 3):
+        return True
+    if "unknown key" in r.stderr:
+        print(f"note: portcullis does not know {override.split('=')[0]}: left out")
+        return False
+    sys.exit(f"portcullis scan -o {override} failed with status {r.returncode}: {r.stderr[-2000:]}")
 
 
 def portcullis_hits(paths, rules_dir, workdir):
@@ -124,7 +191,11 @@ def portcullis_hits(paths, rules_dir, workdir):
     cache = os.environ.get("PORTCULLIS_RULES_CACHE") or os.path.join(os.path.dirname(BIN), "rules-cache")
     cmd = [BIN, "scan", "--json", "-o", f"rules.paths={json.dumps(rules_dir)}", "-o",
            f"rules.cache_dir={json.dumps(cache)}", "-o", 'relay_domains="localhost"', "-o", "store=memory:",
-           "-o", f"verdict.add_headers={REQUIRED}"] + files
+           "-o", f"verdict.add_headers={REQUIRED}"]
+    # spamassassin -L runs no network test; a binary that has the key is told the same.
+    if accepts_override(cmd, "rules.network_tests=false", workdir):
+        cmd += ["-o", "rules.network_tests=false"]
+    cmd += files
     r = subprocess.run(cmd, stdout=subprocess.PIPE, check=False)
     # 0-3 are verdicts (accept, reject, tempfail, add_headers); 4 is an error, < 0 a signal.
     if r.returncode not in (0, 1, 2, 3):
@@ -208,13 +279,131 @@ def rules_listing(rules_dir):
     return [line for line in r.stdout.decode().splitlines() if line]
 
 
-def runnable_rules(rules_dir):
+def runnable_rules(rules_dir, evals=()):
+    """Rule name -> type, for the rules of the rule-type rows: scored, not __ subrules, run by
+    Portcullis, and not eval rules (which are compared per eval function)."""
     types = {}
-    for line in rules_listing(rules_dir):
-        name, rtype, how, score, _ = (line.split("\t") + [""] * 5)[:5]
-        if how != "not-run" and not name.startswith("__") and float(score or 0) != 0:
+    for name, (rtype, how, score) in rule_listing_table(rules_dir).items():
+        if how != "not-run" and not name.startswith("__") and score != 0 and name not in evals:
             types[name] = rtype
     return types
+
+
+def rule_listing_table(rules_dir):
+    """name -> (type, how it runs or "not-run", score in the listing's score set)."""
+    table = {}
+    for line in rules_listing(rules_dir):
+        name, rtype, how, score, _ = (line.split("\t") + [""] * 5)[:5]
+        table[name] = (rtype, how, float(score or 0))
+    return table
+
+
+RULE_DEF = re.compile(r"^\s*(header|body|rawbody|full|uri|meta)\s+([A-Za-z0-9_]+)\s+(.*?)\s*$")
+EVAL_CALL = re.compile(r"^eval:([A-Za-z0-9_]+)\s*\(")
+# Header rules over the relay analysis: the X-Spam-Relays-* pseudo-headers and the ALL-TRUSTED,
+# ALL-UNTRUSTED, ALL-INTERNAL, ALL-EXTERNAL queries (Received headers split by trust).
+RELAY_QUERY = re.compile(r"^(X-Spam-Relays-[A-Za-z]+|ALL-(?:TRUSTED|UNTRUSTED|INTERNAL|EXTERNAL))\b")
+IDENTIFIER = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*\b")
+
+
+def rule_groups(rules_dir):
+    """From the .cf files (name order, a later definition replacing an earlier one, as both
+    systems read them): the eval function each eval rule calls, and the relay rules: header
+    rules over a relay query and the metas that depend on one, directly or through other metas.
+    Returns ({rule: function}, {relay rules})."""
+    definitions = {}
+    for name in sorted(os.listdir(rules_dir)):
+        if not name.endswith(".cf"):
+            continue
+        with open(os.path.join(rules_dir, name), encoding="utf-8", errors="replace") as f:
+            for line in f:
+                m = RULE_DEF.match(line)
+                if m:
+                    definitions[m.group(2)] = (m.group(1), m.group(3))
+    evals, relay_headers, metas = {}, set(), {}
+    for rule, (rtype, body) in definitions.items():
+        call = EVAL_CALL.match(body)
+        if rtype != "meta" and call:
+            evals[rule] = call.group(1)
+        elif rtype == "header" and RELAY_QUERY.match(body):
+            relay_headers.add(rule)
+        elif rtype == "meta":
+            metas[rule] = set(IDENTIFIER.findall(body)) & definitions.keys()
+    over_relay = {}
+
+    def depends_on_relay(rule, seen):
+        if rule in relay_headers:
+            return True
+        if rule not in metas or rule in seen:
+            return False
+        if rule not in over_relay:
+            seen.add(rule)
+            over_relay[rule] = any(depends_on_relay(d, seen) for d in metas[rule])
+        return over_relay[rule]
+
+    relay = {r for r in definitions if depends_on_relay(r, set())}
+    return evals, relay
+
+
+def group_agreement(groups, table, sa, pc):
+    """Per group of rules (scored, not __ subrules): of those that run in Portcullis (the listing
+    says how, or Portcullis fired it at least once), both / sa-only / pc-only hits; of those that
+    do not, how often SpamAssassin fired them. groups: name -> set of rules."""
+    fired_by_us = set().union(*pc) if pc else set()
+    out = {}
+    for group, members in groups.items():
+        scored = {r for r in members if r in table and table[r][2] != 0 and not r.startswith("__")}
+        running = {r for r in scored if table[r][1] != "not-run" or r in fired_by_us}
+        counts = [0, 0, 0, 0]  # both, sa only, portcullis only, spamassassin hits on rules not run
+        per_rule = collections.defaultdict(lambda: [0, 0, 0])
+        for s, p in zip(sa, pc):
+            for rule in (s | p) & running:
+                k = 0 if (rule in s and rule in p) else 1 if rule in s else 2
+                counts[k] += 1
+                per_rule[rule][k] += 1
+            counts[3] += len(s & (scored - running))
+        out[group] = {"rules": len(scored), "running": len(running), "counts": counts, "per_rule": per_rule}
+    return out
+
+
+def print_groups(title, results):
+    """The group table; returns {group: agreement percent} for groups with hits."""
+    print(f"{title:44} {'rules':>5} {'run':>4} {'both':>6} {'sa-only':>8} {'pc-only':>8} {'agreement':>10} "
+          f"{'sa hits, not run':>17}")
+    shown, quiet = {}, []
+    order = sorted(results, key=lambda g: (-(sum(results[g]["counts"][1:])), g))
+    for group in order:
+        r = results[group]
+        b, so, po, missed = r["counts"]
+        n = b + so + po
+        if not n and not missed:
+            quiet.append(group)
+            continue
+        cell = f"{100.0 * b / n:9.1f}%" if n else f"{'-':>10}"
+        if n:
+            shown[group] = 100.0 * b / n
+        print(f"{group:44} {r['rules']:5d} {r['running']:4d} {b:6d} {so:8d} {po:8d} {cell} {missed:17d}")
+    if quiet:
+        print(f"  no hits on these messages in either system ({len(quiet)}): "
+              + " ".join(g.split(":", 1)[-1] for g in sorted(quiet)))
+    return shown
+
+
+def parse_min(values):
+    """--min P (every rule type: header ... meta, as before) and --min GROUP=P (one group:
+    a type, eval:FUNCTION, eval for every eval function, or relay). Returns (types, groups)."""
+    types_min, groups_min = 0.0, {}
+    for v in values:
+        group, _, percent = v.rpartition("=")
+        try:
+            value = float(percent)
+        except ValueError:
+            sys.exit(f"--min takes PERCENT or GROUP=PERCENT, not {v!r}")
+        if group:
+            groups_min[group] = value
+        else:
+            types_min = value
+    return types_min, groups_min
 
 
 # Of the rules the .cf files define, the share the comparison must cover: Debian's set defines
@@ -239,13 +428,15 @@ def defined_rules(rules_dir):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sample", type=int, default=400)
-    ap.add_argument("--min", type=float, default=0.0)
+    ap.add_argument("--min", action="append", default=[])
     ap.add_argument("--rules", default="/usr/share/spamassassin")
     ap.add_argument("--corpus")
     args = ap.parse_args()
 
+    type_min, group_min = parse_min(args.min)
     paths = corpus_messages(args.sample, args.corpus)
-    types = runnable_rules(args.rules)
+    evals, relay = rule_groups(args.rules)
+    types = runnable_rules(args.rules, evals)
     # An empty or truncated rule list compares nothing and agrees 100%: require that most rules
     # the files define (eval and plugin rules, unscored and not-run ones aside) are compared.
     defined = defined_rules(args.rules)
@@ -292,8 +483,50 @@ def main():
     if fired < MIN_SHARE_FIRED * len(types):
         print(f"FAIL: only {fired} of {len(types)} compared rules fired on {len(paths)} messages")
         return 1
-    if worst < args.min:
-        print(f"FAIL: agreement {worst:.1f}% below {args.min}%")
+
+    # Eval rules per function they call, and the relay rules, each as their own group.
+    table = rule_listing_table(args.rules)
+    by_function = collections.defaultdict(set)
+    for rule, function in evals.items():
+        by_function[f"eval:{function}"].add(rule)
+    print()
+    eval_results = group_agreement(by_function, table, sa, pc)
+    eval_results = {g: r for g, r in eval_results.items() if r["rules"]}
+    shown = print_groups("eval function", eval_results)
+    totals = [sum(r["counts"][k] for r in eval_results.values()) for k in range(4)]
+    n = sum(totals[:3])
+    print(f"{'all eval':44} {sum(r['rules'] for r in eval_results.values()):5d} "
+          f"{sum(r['running'] for r in eval_results.values()):4d} {totals[0]:6d} {totals[1]:8d} {totals[2]:8d} "
+          + (f"{100.0 * totals[0] / n:9.1f}%" if n else f"{'-':>10}") + f" {totals[3]:17d}")
+    print()
+    relay_results = group_agreement({"relay": relay}, table, sa, pc)
+    shown.update(print_groups("relay rules (and metas on them)", relay_results))
+    disagree = sorted(((rule, c) for r in list(eval_results.values()) + list(relay_results.values())
+                       for rule, c in r["per_rule"].items() if c[1] + c[2]), key=lambda kv: -(kv[1][1] + kv[1][2]))
+    if disagree:
+        print("eval and relay rules that disagree most (both / sa-only / pc-only):")
+        for rule, (b, so, po) in disagree[:15]:
+            print(f"  {rule:32} {b:4d} {so:4d} {po:4d}")
+
+    if worst < type_min:
+        print(f"FAIL: agreement {worst:.1f}% below {type_min}%")
+        return 1
+    failed = False
+    for group, bound in group_min.items():
+        if group == "eval":
+            checked = {g: v for g, v in shown.items() if g.startswith("eval:")}
+        elif group in ("header", "body", "rawbody", "uri", "full", "meta"):
+            b, so, po = per_type[group]
+            checked = {group: 100.0 * b / (b + so + po)} if b + so + po else {}
+        else:
+            checked = {group: shown[group]} if group in shown else {}
+        if not checked:
+            print(f"note: --min {group}={bound}: no hits in that group on these messages, not checked")
+        for g, v in checked.items():
+            if v < bound:
+                print(f"FAIL: {g} agreement {v:.1f}% below {bound}%")
+                failed = True
+    if failed:
         return 1
     if header_mismatches:
         print("FAIL: our X-Spam-Status differs from SpamAssassin's")
