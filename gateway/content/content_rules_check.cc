@@ -17,6 +17,18 @@ LoadedRules loadRules(const RulesSettings& settings) {
   for (const auto& w : parsed.warnings) out.warnings.push_back(w.str());
   if (!out.errors.empty()) return out;
   out.settings = std::make_shared<const evals::EvalSettings>(parsed.settings);
+  std::vector<std::string> trustErrors;
+  out.trust = std::make_shared<const relays::TrustSettings>(relays::trustSettingsFrom(
+      parsed.settings, settings.trustedNetworks, settings.internalNetworks, &trustErrors));
+  for (auto& e : trustErrors) {
+    // The configuration's own lists must be right; a rule file's entry is skipped with a
+    // warning, as SpamAssassin does.
+    if (e.starts_with("rules."))
+      out.errors.push_back({"", 0, e});
+    else
+      out.warnings.push_back(e);
+  }
+  if (!out.errors.empty()) return out;
   out.evals = evals::buildEvalRegistry(*out.settings);
   rules::CompileOptions options;
   options.scoreSet = settings.scoreSet;
@@ -48,10 +60,12 @@ void ContentRulesCheck::run(const core::CheckContext& ctx, core::StageOutcome& o
   envelope.clientIp = ctx.session.clientIp;
   if (ctx.session.clientName != "unknown") envelope.clientName = ctx.session.clientName;
   envelope.helo = ctx.session.helo;
+  envelope.milter = ctx.session.frontDoor == core::FrontDoor::Milter;
   LoadedRules loaded;
   loaded.rules = rules_;
   loaded.evals = evals_;
   loaded.settings = settings_;
+  loaded.trust = trust_;
   auto scan = std::make_shared<MessageScan>(loaded, ctx.tx->message, message, std::move(envelope));
   std::vector<evals::DnsLookup> lookups = scan->lookups();
   if (lookups.empty() || !resolver_ || !ctx.post) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "gateway/content/evals/eval_registry.h"
+#include "gateway/content/relays/relay_analysis.h"
 #include "gateway/core/check.h"
 #include "gateway/core/error.h"
 #include "gateway/dns/resolver.h"
@@ -22,6 +23,8 @@ struct RulesSettings {
   int scoreSet = 0;                // SpamAssassin score set (0: no Bayes, no network tests)
   std::string cacheDir;            // compiled databases kept here between runs ("" = none)
   bool networkTests = false;       // network evals run (false: SpamAssassin's -L)
+  // SpamAssassin's trusted_networks / internal_networks, added to what the rule files say.
+  std::vector<std::string> trustedNetworks, internalNetworks;
 };
 
 struct LoadedRules {
@@ -29,6 +32,8 @@ struct LoadedRules {
   // The eval functions the rules call, configured by the files' settings.
   std::shared_ptr<const evals::EvalRegistry> evals;
   std::shared_ptr<const evals::EvalSettings> settings;
+  // Where the message's path stops being trusted / internal (relay analysis).
+  std::shared_ptr<const relays::TrustSettings> trust;
   std::vector<core::SourceError> errors;  // any error: the set must not replace a running one
   std::vector<std::string> warnings;
 };
@@ -52,6 +57,7 @@ class ContentRulesCheck final : public core::Check {
       : rules_(loaded.rules),
         evals_(loaded.evals),
         settings_(loaded.settings),
+        trust_(loaded.trust),
         limits_(limits),
         timeLimitScore_(timeLimitScore),
         resolver_(std::move(resolver)) {}
@@ -65,6 +71,7 @@ class ContentRulesCheck final : public core::Check {
   std::shared_ptr<const rules::CompiledRules> rules_;
   std::shared_ptr<const evals::EvalRegistry> evals_;
   std::shared_ptr<const evals::EvalSettings> settings_;
+  std::shared_ptr<const relays::TrustSettings> trust_;
   mime::Limits limits_;
   double timeLimitScore_;
   std::shared_ptr<dns::Resolver> resolver_;

@@ -1,5 +1,7 @@
 #include "gateway/content/message_scan.h"
 
+#include "gateway/content/relays/received_parser.h"
+
 namespace portcullis::content {
 namespace {
 
@@ -8,14 +10,47 @@ const evals::EvalSettings& settingsOf(const LoadedRules& loaded) {
   return loaded.settings ? *loaded.settings : none;
 }
 
+// The relay path: the client the front door saw first, then the message's Received lines (the
+// milter's MTA has already written its own for that client: it is left out).
+relays::RelayPath pathFor(const LoadedRules& loaded, const mime::Message& message,
+                          const evals::Envelope& envelope) {
+  static const relays::TrustSettings untrusting;
+  const relays::TrustSettings& trust = loaded.trust ? *loaded.trust : untrusting;
+  std::vector<std::string> received, originating;
+  for (const auto& h : message.root.headers)
+    if (mime::iequals(h.name, "Received")) received.push_back(h.value);
+  for (const auto& name : trust.originatingHeaders)
+    for (const auto& h : message.root.headers)
+      if (mime::iequals(h.name, name)) {
+        originating.push_back(h.value);
+        break;
+      }
+  std::optional<relays::SeenClient> seen;
+  if (envelope.clientIp) {
+    seen = relays::SeenClient{*envelope.clientIp, envelope.clientName, envelope.helo,
+                              envelope.receivedBy,
+                              envelope.authenticated ? envelope.authMechanism : std::string()};
+    if (envelope.milter && !received.empty()) {
+      auto top = relays::parseReceivedLine(received.front());
+      if (top.kind == relays::ReceivedKind::Relay && top.relay.address &&
+          top.relay.address->unmapped() == envelope.clientIp->unmapped())
+        received.erase(received.begin());
+    }
+  }
+  return relays::analyseRelays(received, originating, trust, seen);
+}
+
 }  // namespace
 
 MessageScan::MessageScan(const LoadedRules& loaded, std::string_view raw,
                          const mime::Message& message, evals::Envelope envelope)
     : loaded_(loaded),
       message_(message),
+      path_(pathFor(loaded, message, envelope)),
       text_(raw, message, envelope.mailFrom),
-      context_(raw, message, text_, path_, settingsOf(loaded), std::move(envelope)) {}
+      context_(raw, message, text_, path_, settingsOf(loaded), std::move(envelope)) {
+  text_.setRelays(&path_);
+}
 
 std::vector<evals::DnsLookup> MessageScan::lookups() const {
   std::vector<evals::DnsLookup> out;

@@ -8,7 +8,7 @@
 #include "gateway/content/content_rules_check.h"
 #include "gateway/content/evals/dns_lookups.h"
 #include "gateway/content/evals/eval_context.h"
-#include "gateway/content/relays/relay.h"
+#include "gateway/content/relays/relay_analysis.h"
 #include "gateway/content/sa_text.h"
 
 namespace portcullis::content {

@@ -7,6 +7,7 @@
 #include <regex>
 #include <set>
 
+#include "gateway/content/relays/relay_analysis.h"
 #include "gateway/mime/charset.h"
 #include "gateway/mime/headers.h"
 #include "gateway/mime/html.h"
@@ -432,6 +433,42 @@ std::vector<std::string> SaMessageText::header(const rules::HeaderQuery& q) cons
   if (q.name == "ALL") {
     for (const auto& h : headers)
       results.push_back(h.name + ": " + (q.raw ? rawValue(h) : decodedValue(h)));
+    return results;
+  }
+  if (relays_ && q.name.starts_with("X-Spam-Relays-")) {
+    // SpamAssassin's metadata: one value, also when there is no relay of the kind.
+    std::string_view kind = std::string_view(q.name).substr(14);
+    const auto& path = *relays_;
+    if (kind == "Trusted") return {relays::relaysText(path.trusted)};
+    if (kind == "Untrusted") return {relays::relaysText(path.untrusted)};
+    if (kind == "Internal") return {relays::relaysText(path.internal)};
+    if (kind == "External") return {relays::relaysText(path.external)};
+  }
+  if (relays_ && (q.name == "ALL-TRUSTED" || q.name == "ALL-UNTRUSTED" ||
+                  q.name == "ALL-INTERNAL" || q.name == "ALL-EXTERNAL")) {
+    // PerMsgStatus::get_all_hdrs_in_rcvd_index_range: the header block cut at the trust (or
+    // internal) boundary's Received header, that header on the trusted side.
+    const auto& path = *relays_;
+    const bool trustedKind = q.name == "ALL-TRUSTED" || q.name == "ALL-UNTRUSTED";
+    const int boundary = (trustedKind ? path.lastTrustedHeader : path.lastInternalHeader) + 1;
+    const bool above = q.name == "ALL-TRUSTED" || q.name == "ALL-INTERNAL";
+    // Hops the front door saw stand for Received headers above the message's first.
+    int index = path.headerOffset - 1;
+    if (above && boundary < path.headerOffset) return {};
+    for (const auto& h : headers) {
+      if (mime::iequals(h.name, "Received")) ++index;
+      std::string line = h.name + ": " + (q.raw ? rawValue(h) : decodedValue(h));
+      if (above) {
+        if (index < boundary) {
+          results.push_back(std::move(line));
+        } else if (index == boundary) {
+          results.push_back(std::move(line));
+          break;
+        }
+      } else if (boundary <= index) {
+        results.push_back(std::move(line));
+      }
+    }
     return results;
   }
   if (q.name == "ToCc") {

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "gateway/content/relays/relay.h"
 #include "gateway/mime/message.h"
 #include "rules/engine/message_text.h"
 
@@ -29,11 +30,15 @@ class SaMessageText final : public rules::MessageText {
   std::string_view full() const override { return raw_; }
   // The message's work budget ran out while the texts were built (some URIs are missing).
   bool outOfTime() const { return outOfTime_; }
+  // The relay analysis that answers X-Spam-Relays-* and ALL-TRUSTED & co. (must outlive this
+  // object; without it those read as absent).
+  void setRelays(const relays::RelayPath* path) { relays_ = path; }
 
  private:
   std::string_view raw_;
   const mime::Message& message_;
   std::optional<std::string> envelopeFrom_;
+  const relays::RelayPath* relays_ = nullptr;
   std::vector<const mime::Part*> parts_;  // every part, containers included, document order
   std::vector<std::string> body_, rawBody_, uris_;
   size_t subjectLines_ = 1;

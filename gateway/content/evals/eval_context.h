@@ -29,6 +29,10 @@ struct Envelope {
   std::string clientName;  // forward-confirmed rDNS, "" when none
   std::string helo;
   bool authenticated = false;
+  std::string authMechanism;  // SMTP AUTH mechanism when authenticated
+  std::string receivedBy;     // our host name, as our Received line names it
+  // The milter door: the MTA's own Received line (on top) describes the hop the client made.
+  bool milter = false;
 };
 
 class EvalContext {

@@ -42,6 +42,9 @@ struct RelayPath {
   // block there, as PerMsgStatus does.
   int lastTrustedHeader = -1;
   int lastInternalHeader = -1;
+  // Hops the front door saw that are not headers of the message (0 or 1): the indices above
+  // count them as Received headers on top of the message's own.
+  int headerOffset = 0;
 };
 
 }  // namespace portcullis::content::relays
