@@ -70,7 +70,9 @@ int runCommand(const std::vector<std::string>& args) {
   core::log::setFormat(result.snapshot->config->logFormat);
   for (const auto& w : result.warnings) core::log::warn(w);
   core::log::info(std::string("portcullis ") + PORTCULLIS_VERSION + " starting with " +
-                  (c.path.empty() ? std::string("built-in defaults") : c.path));
+                  (!c.path.empty()                       ? c.path
+                   : !config::systemConfigPath().empty() ? config::systemConfigPath()
+                                                         : std::string("built-in defaults")));
   proxy::Server server(c.path, c.overrides, result.snapshot);
   return server.run();
 }

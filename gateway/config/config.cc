@@ -11,6 +11,8 @@
 #include <charconv>
 #include <cstdio>
 #include <map>
+#include <cstdlib>
+#include <filesystem>
 #include <set>
 
 namespace portcullis::config {
@@ -384,10 +386,27 @@ void interpret(Reader& r, const toml::table& root, Config& c) {
 
   if (const toml::table* t = root["rules"].as_table()) {
     const char* w = "rules.";
-    r.checkKeys(*t, w, {"paths", "score_set", "cache_dir"});
+    r.checkKeys(*t, w,
+                {"paths", "score_set", "cache_dir", "spamassassin", "spamassassin_dirs",
+                 "network_tests", "trusted_networks", "internal_networks"});
     if (t->get("paths")) c.rules.paths = r.strings(*t, "paths", w);
-    r.integer(*t, "score_set", c.rules.scoreSet, 0, 3, w);
+    // "auto" (the default): SpamAssassin's choice from what runs.
+    if (const toml::node* n = t->get("score_set"); n && n->is_string()) {
+      if (n->value_or(std::string()) != "auto")
+        r.error(n, "rules.score_set: expected \"auto\" or a number from 0 to 3");
+      c.rules.scoreSet = -1;
+    } else {
+      r.integer(*t, "score_set", c.rules.scoreSet, 0, 3, w);
+    }
     r.str(*t, "cache_dir", c.rules.cacheDir, w);
+    r.boolean(*t, "spamassassin", c.rules.spamassassin, w);
+    if (t->get("spamassassin_dirs"))
+      c.rules.spamassassinDirs = r.strings(*t, "spamassassin_dirs", w);
+    r.boolean(*t, "network_tests", c.rules.networkTests, w);
+    if (t->get("trusted_networks"))
+      c.rules.trustedNetworks = r.strings(*t, "trusted_networks", w);
+    if (t->get("internal_networks"))
+      c.rules.internalNetworks = r.strings(*t, "internal_networks", w);
   } else if (root.get("rules")) {
     r.error(root.get("rules"), "'rules' must be a table");
   }
@@ -738,8 +757,17 @@ std::optional<Override> parseOverride(const std::string& arg, std::string* why) 
   return Override{arg.substr(0, eq), arg.substr(eq + 1)};
 }
 
-LoadResult load(const std::string& path, const std::vector<Override>& overrides) {
+std::string systemConfigPath() {
+  // Tests point this elsewhere (or at nothing) so that the machine's own file does not leak in.
+  const char* env = std::getenv("PORTCULLIS_SYSTEM_CONFIG");
+  std::string p = env ? env : "/etc/portcullis/portcullis.toml";
+  std::error_code ec;
+  return !p.empty() && std::filesystem::is_regular_file(p, ec) ? p : std::string();
+}
+
+LoadResult load(const std::string& requested, const std::vector<Override>& overrides) {
   LoadResult result;
+  const std::string path = requested.empty() ? systemConfigPath() : requested;
   toml::table root;
   if (!path.empty()) {
     try {

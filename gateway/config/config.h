@@ -128,7 +128,11 @@ struct LoadResult {
 
 // Loads `path` (or only defaults when empty) and applies overrides in order. An override of a
 // list key given a scalar makes a one-element list; repeating it appends.
+// `path` empty: the system's file (systemConfigPath) when there is one, else the built-in
+// defaults.
 LoadResult load(const std::string& path, const std::vector<Override>& overrides);
+// /etc/portcullis/portcullis.toml (or $PORTCULLIS_SYSTEM_CONFIG) if it exists, else "".
+std::string systemConfigPath();
 // "key=value" from the command line.
 std::optional<Override> parseOverride(const std::string& arg, std::string* why);
 

@@ -52,8 +52,21 @@ SnapshotResult buildSnapshot(std::shared_ptr<const Config> config) {
     result.warnings.push_back("relay_domains is empty: every recipient will be refused");
   checks.push_back(std::make_shared<checks::RelayDomainsCheck>(std::move(domains)));
   checks.push_back(std::make_shared<checks::MimeStructureCheck>(config->mime));
-  if (!config->rules.paths.empty()) {
-    content::LoadedRules loaded = content::loadRules(config->rules);
+  if (!config->rules.paths.empty() || config->rules.spamassassin) {
+    content::RulesSettings rulesSettings = config->rules;
+    // SpamAssassin's `dns_available test`: network tests that cannot get an answer would only
+    // cost every message the resolver's timeout and score it with the network score set.
+    if (rulesSettings.networkTests && resolver) {
+      dns::Answer probe = resolver->lookupBlocking(".", dns::Type::NS);
+      if (probe.status == dns::Status::ServFail || probe.status == dns::Status::Timeout) {
+        rulesSettings.networkTests = false;
+        result.warnings.push_back(
+            "rules: network tests off: the resolver does not answer (" +
+            std::string(dns::statusName(probe.status)) +
+            "); set rules.network_tests = false to skip this check");
+      }
+    }
+    content::LoadedRules loaded = content::loadRules(rulesSettings);
     for (auto& w : loaded.warnings) result.warnings.push_back(std::move(w));
     if (!loaded.errors.empty()) {
       result.errors = std::move(loaded.errors);

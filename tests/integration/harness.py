@@ -358,8 +358,11 @@ class Gateway:
                     + ("" if "store =" in extra else 'store = "memory:"\n')
                     + f'{extra}\n'
                     + ("" if "[quarantine]" in extra else f'[quarantine]\ndir = "{self.dir}/quarantine"\n')
-                    + (f'[rules]\npaths = ["{SHIPPED_RULES}"]\ncache_dir = "{RULES_CACHE}"\n'
-                       if shipped_rules else ""))
+                    # No SpamAssassin stock rules unless a test asks: they take minutes to
+                    # compile cold and would add their symbols to every verdict.
+                    + ("" if "[rules]" in extra else
+                       f'[rules]\npaths = ["{SHIPPED_RULES}"]\ncache_dir = "{RULES_CACHE}"\nspamassassin = false\n'
+                       if shipped_rules else '[rules]\npaths = []\nspamassassin = false\n'))
             # No test reaches the real DNS: unless a test serves its own zone, lookups go to a
             # closed loopback port and fail at once (authentication results are temperror).
             if "[dns]" not in extra:

@@ -95,6 +95,7 @@ class AuthTest(unittest.TestCase):
         with open(path, "wb") as f:
             f.write(msg)
         r = subprocess.run([BIN, "scan", "--json", "-o", "hostname=gw.test", "-o", "store=memory:", "-o", f"dns.servers={self.dns.address}",
+                            "-o", "rules.spamassassin=false", "-o", "rules.paths=[]",
                             "-o", "dns.timeout=0.3", "-o", "dns.attempts=1", "-o", "relay_domains=example.com",
                             "--client-ip", ip, "--helo", helo, "--mail-from", mail_from,
                             "--rcpt", "bob@example.com", path], capture_output=True, text=True, timeout=60)

@@ -97,6 +97,7 @@ class LongHeaderLinesTest(unittest.TestCase):
 class LongHeaderLinesScanTest(unittest.TestCase):
     def scan(self, *args):
         r = subprocess.run([BIN, "scan", "-o", "auth.enabled=false", "-o", "dns.servers=127.0.0.1:9",
+                            "-o", "rules.spamassassin=false", "-o", "rules.paths=[]",
                             "-o", "dns.attempts=1", "-o", "store=memory:", "-o",
                             "relay_domains=example.com", "--rcpt", "bob@example.com", "--json", *args],
                            capture_output=True, timeout=30)

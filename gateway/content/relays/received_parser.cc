@@ -672,6 +672,7 @@ ParsedReceived parseReceivedLine(std::string_view value) {
   r.lcHelo = lower(f.helo);
   r.lcBy = lower(f.by);
   r.ipPrivate = isSaPrivateAddress(f.ip);
+  r.noReverseDns = f.rdns.empty() && f.lookedUpDns;
   out.kind = ReceivedKind::Relay;
   return out;
 }

@@ -26,6 +26,9 @@ struct Relay {
   bool trusted = false;    // above the trust boundary
   bool msa = false;        // msa=1: received through an MSA in msa_networks
   bool ipPrivate = false;  // RFC 1918 / loopback / link-local / ULA
+  // SpamAssassin's no_reverse_dns: the receiving MTA looked the client up and found no name
+  // (as opposed to an MTA that records no lookup at all).
+  bool noReverseDns = false;
   bool noRdns() const { return rdns.empty(); }
   // SpamAssassin's lower-cased copies (lc_rdns, lc_helo, lc_by) are what most rules read.
   std::string lcRdns, lcHelo, lcBy;

@@ -146,6 +146,7 @@ RelayPath analyseRelays(const std::vector<std::string>& received,
     for (auto* s : {&r.lcRdns, &r.lcHelo, &r.lcBy})
       for (char& c : *s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     r.ipPrivate = isSaPrivateAddress(r.ip);
+    r.noReverseDns = r.rdns.empty();  // the front door looked it up
     hops.push_back(std::move(p));
   }
   path.headerOffset = static_cast<int>(hops.size());
