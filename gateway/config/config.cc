@@ -1,6 +1,7 @@
 #include "gateway/config/config.h"
 
 #include "reputation/store.h"
+#include "rules/builtin/builtin_rules.h"
 
 #include <grp.h>
 #include <pwd.h>
@@ -245,6 +246,36 @@ std::optional<MilterListen> parseMilterListen(const std::string& s, std::string*
 
 namespace {
 
+// [rules]: which files (see rule_sources.h), network tests and the score set.
+void readRuleSources(Reader& r, const toml::table& t, Config& c) {
+  const char* w = "rules.";
+  auto& src = c.ruleSources;
+  if (t.get("paths")) {
+    src.paths = r.strings(t, "paths", w);
+    for (const auto& p : src.paths) {
+      if (!p.starts_with(rules::kBuiltinPrefix) ||
+          rules::builtinRuleSet(p.substr(rules::kBuiltinPrefix.size())))
+        continue;
+      std::string known;
+      for (const auto& name : rules::builtinRuleSetNames())
+        known += (known.empty() ? "" : ", ") + std::string(rules::kBuiltinPrefix) + name;
+      r.error(t.get("paths"), "rules.paths: no built-in rule set '" + p + "' (there is " + known + ")");
+    }
+  }
+  r.boolean(t, "spamassassin", src.spamassassin, w);
+  r.str(t, "spamassassin_rules_dir", src.spamassassinRulesDir, w);
+  r.str(t, "spamassassin_site_dir", src.spamassassinSiteDir, w);
+  r.boolean(t, "network_tests", c.rules.networkTests, w);
+  if (const toml::node* n = t.get("score_set")) {
+    if (n->value<std::string>() == "auto")
+      c.scoreSet.reset();
+    else if (auto v = n->value_exact<int64_t>(); v && *v >= 0 && *v <= 3)
+      c.scoreSet = static_cast<int>(*v);
+    else
+      r.error(n, "rules.score_set must be \"auto\" or an integer from 0 to 3");
+  }
+}
+
 void interpret(Reader& r, const toml::table& root, Config& c) {
   r.checkKeys(root, "", {"listen",     "hostname",   "downstream", "relay_domains", "workers",
                          "log_level",  "log_format", "smtp",       "relay",         "client_access",
@@ -384,9 +415,10 @@ void interpret(Reader& r, const toml::table& root, Config& c) {
 
   if (const toml::table* t = root["rules"].as_table()) {
     const char* w = "rules.";
-    r.checkKeys(*t, w, {"paths", "score_set", "cache_dir"});
-    if (t->get("paths")) c.rules.paths = r.strings(*t, "paths", w);
-    r.integer(*t, "score_set", c.rules.scoreSet, 0, 3, w);
+    r.checkKeys(*t, w,
+                {"paths", "score_set", "cache_dir", "network_tests", "spamassassin",
+                 "spamassassin_rules_dir", "spamassassin_site_dir"});
+    readRuleSources(r, *t, c);
     r.str(*t, "cache_dir", c.rules.cacheDir, w);
   } else if (root.get("rules")) {
     r.error(root.get("rules"), "'rules' must be a table");
@@ -796,6 +828,9 @@ LoadResult load(const std::string& path, const std::vector<Override>& overrides)
     cfg->hostname = host[0] ? host : "localhost";
   }
   cfg->smtp.hostname = cfg->hostname;
+  // The rule files and score set every reader of the rules uses (gateway, reload, scan, lint).
+  cfg->rules.paths = ruleSourcePaths(cfg->ruleSources);
+  cfg->rules.scoreSet = cfg->scoreSet.value_or(cfg->rules.networkTests ? 1 : 0);
   // The firewall's after-banner protocol tests run inside the SMTP session.
   const auto drop = firewall::FirewallAction::Drop;
   cfg->smtp.dropOnPipelining = cfg->firewall.pipeliningAction == drop;

@@ -11,6 +11,7 @@
 #include "gateway/checks/client_access_check.h"
 #include "gateway/checks/mime_structure_check.h"
 #include "gateway/checks/reputation_check.h"
+#include "gateway/config/rule_sources.h"
 #include "gateway/content/content_rules_check.h"
 #include "gateway/core/error.h"
 #include "gateway/core/log.h"
@@ -75,8 +76,13 @@ struct Config {
 
   checks::MimeSettings mime{{}, checks::defaultMimeScores()};
 
-  // No rule files configured: the content_rules check is not registered.
-  content::RulesSettings rules;
+  // [rules] as written: which files (rules.paths, rules.spamassassin*), and the score set
+  // (nullopt: "auto", 1 with network tests, else 0).
+  RuleSourceSettings ruleSources;
+  std::optional<int> scoreSet;
+  // What the rule set is loaded with: paths = ruleSourcePaths(ruleSources), the score set
+  // resolved. No path at all: the content_rules check is not registered.
+  content::RulesSettings rules{{}, 1, defaultRulesCacheDir(), true};
 
   // The one resolver every check uses. No servers: the system's (resolv.conf).
   dns::ResolverSettings dns;

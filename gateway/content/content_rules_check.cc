@@ -3,13 +3,14 @@
 #include <algorithm>
 
 #include "gateway/content/sa_text.h"
+#include "rules/builtin/builtin_rules.h"
 
 namespace portcullis::content {
 
 LoadedRules loadRules(const RulesSettings& settings) {
   LoadedRules out;
   rules::RuleFileParser parser;
-  for (const auto& p : settings.paths) parser.addPath(p);
+  for (const auto& p : settings.paths) rules::addRuleSource(parser, p);  // builtin:NAME too
   rules::ParsedRules parsed = parser.finish();
   for (const auto& e : parsed.errors) out.errors.push_back({e.file, e.line, e.message});
   for (const auto& w : parsed.warnings) out.warnings.push_back(w.str());
