@@ -18,7 +18,9 @@ class CliTest(unittest.TestCase):
     def test_shipped_config_is_valid(self):
         # Its relative paths (./var, ./rules/shipped) are for `scripts/run` in the repository.
         path = os.path.join(REPO, "packaging/portcullis.toml")
-        code, out, err = run("check-config", path, cwd=REPO)
+        # SpamAssassin's stock set (on in it) would compile for minutes on a cold cache; its
+        # loading has tests of its own (test_scan.py, test_stock_rules.py).
+        code, out, err = run("check-config", path, "-o", "rules.spamassassin=false", cwd=REPO)
         self.assertEqual(code, 0, err)
         self.assertEqual(out, f"{path}: OK\n")
 
