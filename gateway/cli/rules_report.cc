@@ -19,9 +19,9 @@ using rules::Support;
 
 // Rule types of SpamAssassin's DNS plugins (URIDNSBL, AskDNS): network tests by definition.
 bool networkPluginKind(const std::string& kind) {
-  static const std::set<std::string> kinds = {
-      "askdns",      "urirhsbl",       "urirhssub",       "uridnsbl",   "urinsrhsbl",
-      "urinsrhssub", "urifullnsrhsbl", "urifullnsrhssub", "urianydnsbl"};
+  static const std::set<std::string> kinds = {"askdns",         "urirhsbl",        "urirhssub",
+                                              "uridnsbl",       "urinsrhsbl",      "urinsrhssub",
+                                              "urifullnsrhsbl", "urifullnsrhssub", "urianydnsbl"};
   return kinds.contains(kind);
 }
 
@@ -201,11 +201,10 @@ void printLintJson(const content::LoadedRules& loaded, const LintSummary& s) {
   const CompiledRules& compiled = *loaded.rules;
   const auto& rep = compiled.report();
   using core::jsonString;
-  std::string out = "{\"files\":" + std::to_string(s.files) +
-                    ",\"rules\":" + std::to_string(s.rules) +
-                    ",\"errors\":" + std::to_string(s.errors) +
-                    ",\"warnings\":" + std::to_string(s.warnings) +
-                    ",\"score_set\":" + std::to_string(compiled.scoreSet()) + ",\"types\":{";
+  std::string out =
+      "{\"files\":" + std::to_string(s.files) + ",\"rules\":" + std::to_string(s.rules) +
+      ",\"errors\":" + std::to_string(s.errors) + ",\"warnings\":" + std::to_string(s.warnings) +
+      ",\"score_set\":" + std::to_string(compiled.scoreSet()) + ",\"types\":{";
   for (int t = 0; t < rules::kTargetCount; ++t) {
     const auto& c = rep.byTarget[static_cast<size_t>(t)];
     char buf[512];
@@ -214,10 +213,10 @@ void printLintJson(const content::LoadedRules& loaded, const LintSummary& s) {
                   "\"meta\":%d,\"disabled\":%d,\"eval_missing\":%d,\"unsupported\":%d,"
                   "\"invalid\":%d,\"needs_unsupported\":%d,\"exists\":%d,\"eval_run\":%d,"
                   "\"network_off\":%d}",
-                  t ? "," : "", jsonString(rules::targetName(static_cast<rules::Target>(t))).c_str(),
-                  c.defined, c.direct, c.prefilter, c.fullOnly, c.meta, c.disabled, c.eval,
-                  c.unsupported, c.invalid, c.dependsOnUnsupported, c.exists, c.evalRun,
-                  c.networkOff);
+                  t ? "," : "",
+                  jsonString(rules::targetName(static_cast<rules::Target>(t))).c_str(), c.defined,
+                  c.direct, c.prefilter, c.fullOnly, c.meta, c.disabled, c.eval, c.unsupported,
+                  c.invalid, c.dependsOnUnsupported, c.exists, c.evalRun, c.networkOff);
     out += buf;
   }
   const Figures f = figures(loaded);

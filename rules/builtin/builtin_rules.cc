@@ -34,7 +34,8 @@ void addRuleSource(RuleFileParser& parser, const std::string& source) {
   const auto* files = builtinRuleSet(name);
   // Not a set we have: read as a path, which fails with the entry named in the error.
   if (!files) return parser.addPath(source);
-  for (const auto& f : *files) parser.addText(std::string(f.text), source + "/" + std::string(f.name));
+  for (const auto& f : *files)
+    parser.addText(std::string(f.text), source + "/" + std::string(f.name));
 }
 
 }  // namespace portcullis::rules
