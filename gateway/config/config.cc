@@ -259,7 +259,8 @@ void readRuleSources(Reader& r, const toml::table& t, Config& c) {
       std::string known;
       for (const auto& name : rules::builtinRuleSetNames())
         known += (known.empty() ? "" : ", ") + std::string(rules::kBuiltinPrefix) + name;
-      r.error(t.get("paths"), "rules.paths: no built-in rule set '" + p + "' (there is " + known + ")");
+      r.error(t.get("paths"),
+              "rules.paths: no built-in rule set '" + p + "' (there is " + known + ")");
     }
   }
   r.boolean(t, "spamassassin", src.spamassassin, w);

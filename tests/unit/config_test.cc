@@ -317,14 +317,16 @@ TEST_CASE("rules.network_tests and rules.score_set", "[config][rules]") {
   auto bad = config::load(path, {});
   REQUIRE_FALSE(bad.config);
   REQUIRE(bad.errors.size() == 2);
-  CHECK(bad.errors[0].str() == path + ":2: 'rules.network_tests' must be true or false");
-  CHECK(bad.errors[1].str() == path + ":1: rules.score_set must be \"auto\" or an integer from 0 to 3");
+  CHECK(bad.errors[0].str() == path + ":3: 'rules.network_tests' must be true or false");
+  CHECK(bad.errors[1].str() ==
+        path + ":2: rules.score_set must be \"auto\" or an integer from 0 to 3");
 }
 
 TEST_CASE("rules.paths names built-in sets; an unknown one is an error with its line",
           "[config][rules]") {
-  auto path = writeTemp("p.toml", "[rules]\nspamassassin = false\n"
-                                  "paths = [\"builtin:shipped\", \"/etc/x.cf\"]\n");
+  auto path = writeTemp("p.toml",
+                        "[rules]\nspamassassin = false\n"
+                        "paths = [\"builtin:shipped\", \"/etc/x.cf\"]\n");
   auto ok = config::load(path, {});
   REQUIRE(ok.config);
   CHECK(ok.config->rules.paths == std::vector<std::string>{"builtin:shipped", "/etc/x.cf"});
@@ -349,8 +351,7 @@ TEST_CASE("the built-in shipped set loads and catches GTUBE", "[config][rules]")
   CHECK(gtube->score(0) == 1000);
 }
 
-TEST_CASE("sa-update's newest channel directory wins over the packaged rules",
-          "[config][rules]") {
+TEST_CASE("sa-update's newest channel directory wins over the packaged rules", "[config][rules]") {
   const std::string state = tempDir(), fallback = makeDir(tempDir() + "/share");
   CHECK(config::spamAssassinRulesDir(state, fallback) == fallback);
   CHECK(config::spamAssassinRulesDir(state, "/nonexistent") == "");
@@ -373,8 +374,8 @@ TEST_CASE("SpamAssassin's layering: site .pre, stock rules, site .cf; local.cf w
                              {"rules.spamassassin_site_dir", site},
                              {"rules.network_tests", "false"}});
   REQUIRE(r.config);
-  CHECK(r.config->rules.paths == std::vector<std::string>{site + "/init.pre", stock,
-                                                          site + "/local.cf", "builtin:shipped"});
+  CHECK(r.config->rules.paths ==
+        std::vector<std::string>{site + "/init.pre", stock, site + "/local.cf", "builtin:shipped"});
   auto loaded = content::loadRules(r.config->rules);
   REQUIRE(loaded.errors.empty());
   const auto* rule = loaded.rules->find("STOCK_RULE");
