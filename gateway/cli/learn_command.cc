@@ -14,6 +14,7 @@
 #include "gateway/core/text.h"
 #include "gateway/mime/headers.h"
 #include "gateway/smtp/command.h"
+#include "gateway/config/system_config.h"
 
 namespace portcullis::cli {
 
@@ -97,7 +98,7 @@ int learnCommand(const std::vector<std::string>& args) {
   }
   if (!outcome || files.empty()) return std::cerr << kUsage, 2;
 
-  auto loaded = config::load(cfg.path, cfg.overrides);
+  auto loaded = config::load(config::effectiveConfigPath(cfg.path), cfg.overrides);
   if (!loaded.config) {
     for (const auto& e : loaded.errors) std::cerr << e.str() << "\n";
     return 1;

@@ -11,6 +11,7 @@
 #include "gateway/cli/scan.h"
 #include "gateway/cli/spf_command.h"
 #include "gateway/config/snapshot.h"
+#include "gateway/config/system_config.h"
 #include "gateway/core/log.h"
 #include "gateway/proxy/server.h"
 
@@ -24,11 +25,13 @@ using namespace portcullis;
 
 const char* kUsage =
     "usage: portcullis run [--config FILE] [-o key=value]...\n"
-    "       portcullis check-config FILE [-o key=value]...\n"
+    "       portcullis check-config [FILE] [-o key=value]...\n"
     "       portcullis scan [--config FILE] [-o key=value]... [--json] [--client-ip IP] [--helo "
     "NAME]\n"
     "                       [--mail-from ADDR] [--rcpt ADDR]... FILE...|-\n"
-    "       portcullis rules lint|test [--score-set N] [--cache DIR] [--verbose] FILE|DIR...\n"
+    "       portcullis rules lint|test|list [--config FILE] [-o key=value]... [--score-set N] "
+    "[--cache DIR]\n"
+    "                       [--verbose] [--json] [FILE|DIR|builtin:NAME]...\n"
     "       portcullis spf [--config FILE] [-o key=value]... --ip IP [--helo NAME] [--mail-from "
     "ADDR]\n"
     "       portcullis reputation [--config FILE] [-o key=value]... show KEY...\n"
@@ -61,6 +64,8 @@ bool parseCommon(const std::vector<std::string>& args, Common& c, bool positiona
 int runCommand(const std::vector<std::string>& args) {
   Common c;
   if (!parseCommon(args, c, false)) return 2;
+  // SIGHUP re-reads the same file: the system config found now, or the built-in defaults.
+  c.path = config::effectiveConfigPath(c.path);
   auto result = config::loadSnapshot(c.path, c.overrides);
   if (!result.snapshot) {
     for (const auto& e : result.errors) core::log::error(e.str());
@@ -70,9 +75,7 @@ int runCommand(const std::vector<std::string>& args) {
   core::log::setFormat(result.snapshot->config->logFormat);
   for (const auto& w : result.warnings) core::log::warn(w);
   core::log::info(std::string("portcullis ") + PORTCULLIS_VERSION + " starting with " +
-                  (!c.path.empty()                       ? c.path
-                   : !config::systemConfigPath().empty() ? config::systemConfigPath()
-                                                         : std::string("built-in defaults")));
+                  (c.path.empty() ? std::string("built-in defaults") : c.path));
   proxy::Server server(c.path, c.overrides, result.snapshot);
   return server.run();
 }
@@ -80,15 +83,13 @@ int runCommand(const std::vector<std::string>& args) {
 int checkConfigCommand(const std::vector<std::string>& args) {
   Common c;
   if (!parseCommon(args, c, true)) return 2;
-  if (c.path.empty()) {
-    std::cerr << kUsage;
-    return 2;
-  }
+  c.path = config::effectiveConfigPath(c.path);
+  const std::string name = c.path.empty() ? "built-in defaults" : c.path;
   auto result = config::loadSnapshot(c.path, c.overrides);
   for (const auto& e : result.errors) std::cerr << e.str() << "\n";
-  for (const auto& w : result.warnings) std::cerr << c.path << ": warning: " << w << "\n";
+  for (const auto& w : result.warnings) std::cerr << name << ": warning: " << w << "\n";
   if (!result.snapshot) return 1;
-  std::cout << c.path << ": OK\n";
+  std::cout << name << ": OK\n";
   return 0;
 }
 

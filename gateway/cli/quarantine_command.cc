@@ -14,6 +14,7 @@
 #include "gateway/core/text.h"
 #include "gateway/net/tls_context.h"
 #include "gateway/quarantine/release.h"
+#include "gateway/config/system_config.h"
 
 namespace portcullis::cli {
 
@@ -138,7 +139,7 @@ int quarantineCommand(const std::vector<std::string>& args) {
     if (!quarantine::QuarantineStore::validId(id))
       return std::cerr << "portcullis quarantine: '" << id << "' is not a quarantine id\n", 2;
 
-  auto loaded = config::load(cfg.path, cfg.overrides);
+  auto loaded = config::load(config::effectiveConfigPath(cfg.path), cfg.overrides);
   if (!loaded.config) {
     for (const auto& e : loaded.errors) std::cerr << e.str() << "\n";
     return 1;

@@ -7,6 +7,7 @@
 #include "gateway/cli/config_args.h"
 #include "gateway/cli/time_text.h"
 #include "gateway/config/config.h"
+#include "gateway/config/system_config.h"
 #include "reputation/score.h"
 #include "reputation/store.h"
 
@@ -50,7 +51,7 @@ int reputationCommand(const std::vector<std::string>& args) {
                      << "' is not allow, deny, neutral or none\n",
            2;
 
-  auto loaded = config::load(cfg.path, cfg.overrides);
+  auto loaded = config::load(config::effectiveConfigPath(cfg.path), cfg.overrides);
   if (!loaded.config) {
     for (const auto& e : loaded.errors) std::cerr << e.str() << "\n";
     return 1;

@@ -11,6 +11,7 @@
 #include "gateway/core/run_queue.h"
 #include "gateway/smtp/command.h"
 #include "gateway/smtp/long_header_lines.h"
+#include "gateway/config/system_config.h"
 
 namespace portcullis::cli {
 
@@ -170,7 +171,7 @@ int scanCommand(const std::vector<std::string>& args) {
                  "[--helo NAME] [--mail-from ADDR] [--rcpt ADDR]... FILE...|-\n";
     return 4;
   }
-  auto loaded = config::loadSnapshot(o.configPath, o.overrides);
+  auto loaded = config::loadSnapshot(config::effectiveConfigPath(o.configPath), o.overrides);
   if (!loaded.snapshot) {
     for (const auto& e : loaded.errors) std::cerr << e.str() << "\n";
     return 4;

@@ -4,6 +4,7 @@
 
 #include "gateway/auth/spf.h"
 #include "gateway/config/config.h"
+#include "gateway/config/system_config.h"
 
 namespace portcullis::cli {
 
@@ -45,7 +46,7 @@ int spfCommand(const std::vector<std::string>& args) {
                  "[--mail-from ADDR] [--helo-identity]\n";
     return 2;
   }
-  auto loaded = config::load(configPath, overrides);
+  auto loaded = config::load(config::effectiveConfigPath(configPath), overrides);
   if (!loaded.config) {
     for (const auto& e : loaded.errors) std::cerr << e.str() << "\n";
     return 1;

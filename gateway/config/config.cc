@@ -1,6 +1,7 @@
 #include "gateway/config/config.h"
 
 #include "reputation/store.h"
+#include "rules/builtin/builtin_rules.h"
 
 #include <grp.h>
 #include <pwd.h>
@@ -247,6 +248,37 @@ std::optional<MilterListen> parseMilterListen(const std::string& s, std::string*
 
 namespace {
 
+// [rules]: which files (see rule_sources.h), network tests and the score set.
+void readRuleSources(Reader& r, const toml::table& t, Config& c) {
+  const char* w = "rules.";
+  auto& src = c.ruleSources;
+  if (t.get("paths")) {
+    src.paths = r.strings(t, "paths", w);
+    for (const auto& p : src.paths) {
+      if (!p.starts_with(rules::kBuiltinPrefix) ||
+          rules::builtinRuleSet(p.substr(rules::kBuiltinPrefix.size())))
+        continue;
+      std::string known;
+      for (const auto& name : rules::builtinRuleSetNames())
+        known += (known.empty() ? "" : ", ") + std::string(rules::kBuiltinPrefix) + name;
+      r.error(t.get("paths"),
+              "rules.paths: no built-in rule set '" + p + "' (there is " + known + ")");
+    }
+  }
+  r.boolean(t, "spamassassin", src.spamassassin, w);
+  r.str(t, "spamassassin_rules_dir", src.spamassassinRulesDir, w);
+  r.str(t, "spamassassin_site_dir", src.spamassassinSiteDir, w);
+  r.boolean(t, "network_tests", c.rules.networkTests, w);
+  if (const toml::node* n = t.get("score_set")) {
+    if (n->value<std::string>() == "auto")
+      c.scoreSet.reset();
+    else if (auto v = n->value_exact<int64_t>(); v && *v >= 0 && *v <= 3)
+      c.scoreSet = static_cast<int>(*v);
+    else
+      r.error(n, "rules.score_set must be \"auto\" or an integer from 0 to 3");
+  }
+}
+
 void interpret(Reader& r, const toml::table& root, Config& c) {
   r.checkKeys(root, "", {"listen",     "hostname",   "downstream", "relay_domains", "workers",
                          "log_level",  "log_format", "smtp",       "relay",         "client_access",
@@ -387,22 +419,11 @@ void interpret(Reader& r, const toml::table& root, Config& c) {
   if (const toml::table* t = root["rules"].as_table()) {
     const char* w = "rules.";
     r.checkKeys(*t, w,
-                {"paths", "score_set", "cache_dir", "spamassassin", "spamassassin_dirs",
-                 "network_tests", "trusted_networks", "internal_networks"});
-    if (t->get("paths")) c.rules.paths = r.strings(*t, "paths", w);
-    // "auto" (the default): SpamAssassin's choice from what runs.
-    if (const toml::node* n = t->get("score_set"); n && n->is_string()) {
-      if (n->value_or(std::string()) != "auto")
-        r.error(n, "rules.score_set: expected \"auto\" or a number from 0 to 3");
-      c.rules.scoreSet = -1;
-    } else {
-      r.integer(*t, "score_set", c.rules.scoreSet, 0, 3, w);
-    }
+                {"paths", "score_set", "cache_dir", "network_tests", "spamassassin",
+                 "spamassassin_rules_dir", "spamassassin_site_dir", "trusted_networks",
+                 "internal_networks"});
+    readRuleSources(r, *t, c);
     r.str(*t, "cache_dir", c.rules.cacheDir, w);
-    r.boolean(*t, "spamassassin", c.rules.spamassassin, w);
-    if (t->get("spamassassin_dirs"))
-      c.rules.spamassassinDirs = r.strings(*t, "spamassassin_dirs", w);
-    r.boolean(*t, "network_tests", c.rules.networkTests, w);
     if (t->get("trusted_networks"))
       c.rules.trustedNetworks = r.strings(*t, "trusted_networks", w);
     if (t->get("internal_networks"))
@@ -757,17 +778,8 @@ std::optional<Override> parseOverride(const std::string& arg, std::string* why) 
   return Override{arg.substr(0, eq), arg.substr(eq + 1)};
 }
 
-std::string systemConfigPath() {
-  // Tests point this elsewhere (or at nothing) so that the machine's own file does not leak in.
-  const char* env = std::getenv("PORTCULLIS_SYSTEM_CONFIG");
-  std::string p = env ? env : "/etc/portcullis/portcullis.toml";
-  std::error_code ec;
-  return !p.empty() && std::filesystem::is_regular_file(p, ec) ? p : std::string();
-}
-
-LoadResult load(const std::string& requested, const std::vector<Override>& overrides) {
+LoadResult load(const std::string& path, const std::vector<Override>& overrides) {
   LoadResult result;
-  const std::string path = requested.empty() ? systemConfigPath() : requested;
   toml::table root;
   if (!path.empty()) {
     try {
@@ -824,6 +836,10 @@ LoadResult load(const std::string& requested, const std::vector<Override>& overr
     cfg->hostname = host[0] ? host : "localhost";
   }
   cfg->smtp.hostname = cfg->hostname;
+  // The rule files and score set every reader of the rules uses (gateway, reload, scan, lint).
+  cfg->rules.paths = ruleSourcePaths(cfg->ruleSources);
+  // "auto": loadRules chooses from what runs (1 when network evals run, else 0).
+  cfg->rules.scoreSet = cfg->scoreSet.value_or(-1);
   // The firewall's after-banner protocol tests run inside the SMTP session.
   const auto drop = firewall::FirewallAction::Drop;
   cfg->smtp.dropOnPipelining = cfg->firewall.pipeliningAction == drop;

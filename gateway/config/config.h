@@ -11,6 +11,7 @@
 #include "gateway/checks/client_access_check.h"
 #include "gateway/checks/mime_structure_check.h"
 #include "gateway/checks/reputation_check.h"
+#include "gateway/config/rule_sources.h"
 #include "gateway/content/content_rules_check.h"
 #include "gateway/core/error.h"
 #include "gateway/core/log.h"
@@ -75,8 +76,13 @@ struct Config {
 
   checks::MimeSettings mime{{}, checks::defaultMimeScores()};
 
-  // No rule files configured: the content_rules check is not registered.
-  content::RulesSettings rules;
+  // [rules] as written: which files (rules.paths, rules.spamassassin*), and the score set
+  // (nullopt: "auto", 1 with network tests, else 0).
+  RuleSourceSettings ruleSources;
+  std::optional<int> scoreSet;
+  // What the rule set is loaded with: paths = ruleSourcePaths(ruleSources), the score set
+  // resolved. No path at all: the content_rules check is not registered.
+  content::RulesSettings rules{{}, -1, defaultRulesCacheDir(), true, {}, {}};
 
   // The one resolver every check uses. No servers: the system's (resolv.conf).
   dns::ResolverSettings dns;
@@ -128,11 +134,7 @@ struct LoadResult {
 
 // Loads `path` (or only defaults when empty) and applies overrides in order. An override of a
 // list key given a scalar makes a one-element list; repeating it appends.
-// `path` empty: the system's file (systemConfigPath) when there is one, else the built-in
-// defaults.
 LoadResult load(const std::string& path, const std::vector<Override>& overrides);
-// /etc/portcullis/portcullis.toml (or $PORTCULLIS_SYSTEM_CONFIG) if it exists, else "".
-std::string systemConfigPath();
 // "key=value" from the command line.
 std::optional<Override> parseOverride(const std::string& arg, std::string* why);
 

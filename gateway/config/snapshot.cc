@@ -52,7 +52,7 @@ SnapshotResult buildSnapshot(std::shared_ptr<const Config> config) {
     result.warnings.push_back("relay_domains is empty: every recipient will be refused");
   checks.push_back(std::make_shared<checks::RelayDomainsCheck>(std::move(domains)));
   checks.push_back(std::make_shared<checks::MimeStructureCheck>(config->mime));
-  if (!config->rules.paths.empty() || config->rules.spamassassin) {
+  if (!config->rules.paths.empty()) {
     content::RulesSettings rulesSettings = config->rules;
     // SpamAssassin's `dns_available test`: network tests that cannot get an answer would only
     // cost every message the resolver's timeout and score it with the network score set.

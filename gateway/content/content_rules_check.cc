@@ -1,69 +1,18 @@
 #include "gateway/content/content_rules_check.h"
 
 #include <algorithm>
-#include <cctype>
-#include <cstdlib>
-#include <filesystem>
 
 #include "gateway/content/message_scan.h"
 #include "gateway/content/sa_text.h"
 #include "gateway/firewall/lookup_join.h"
-#include "rules/shipped_rules.h"
+#include "rules/builtin/builtin_rules.h"
 
 namespace portcullis::content {
-
-std::vector<std::string> stockRuleDirs(const std::string& root) {
-  namespace fs = std::filesystem;
-  std::vector<std::string> out;
-  std::error_code ec;
-  // sa-update keeps each SpamAssassin version's rules apart; the newest one present wins.
-  std::string newest;
-  for (const auto& e : fs::directory_iterator(root + "/var/lib/spamassassin", ec)) {
-    const std::string version = e.path().filename().string();
-    if (version.empty() || !std::isdigit(static_cast<unsigned char>(version[0]))) continue;
-    if (fs::is_directory(e.path() / "updates_spamassassin_org", ec) && version > newest)
-      newest = version;
-  }
-  if (!newest.empty())
-    out.push_back(root + "/var/lib/spamassassin/" + newest + "/updates_spamassassin_org");
-  else if (fs::is_directory(root + "/usr/share/spamassassin", ec))
-    out.push_back(root + "/usr/share/spamassassin");
-  if (!out.empty() && fs::is_directory(root + "/etc/spamassassin", ec))
-    out.push_back(root + "/etc/spamassassin");
-  return out;
-}
-
-std::string defaultRulesCache() {
-  // Compiling SpamAssassin's stock set takes a minute or two; every command with default
-  // settings would pay it again without a cache.
-  if (const char* env = std::getenv("PORTCULLIS_RULES_CACHE"); env && *env) return env;
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
-    return std::string(xdg) + "/portcullis/rules";
-  if (const char* home = std::getenv("HOME"); home && *home)
-    return std::string(home) + "/.cache/portcullis/rules";
-  return {};
-}
-
-std::vector<std::string> ruleSourcePaths(const RulesSettings& settings) {
-  std::vector<std::string> out;
-  if (settings.spamassassin) {
-    out = settings.spamassassinDirs.empty() ? stockRuleDirs() : settings.spamassassinDirs;
-  }
-  for (const auto& p : settings.paths) out.push_back(p);
-  return out;
-}
 
 LoadedRules loadRules(const RulesSettings& settings) {
   LoadedRules out;
   rules::RuleFileParser parser;
-  for (const auto& p : ruleSourcePaths(settings)) {
-    if (p == kBuiltinShipped) {
-      for (const auto& f : rules::shippedRuleFiles())
-        parser.addText(f.text, std::string(kBuiltinShipped) + "/" + f.name);
-    } else {
-      parser.addPath(p);
-    }
-  }
+  for (const auto& p : settings.paths) rules::addRuleSource(parser, p);  // builtin:NAME too
   rules::ParsedRules parsed = parser.finish();
   for (const auto& e : parsed.errors) out.errors.push_back({e.file, e.line, e.message});
   for (const auto& w : parsed.warnings) out.warnings.push_back(w.str());
@@ -91,7 +40,7 @@ LoadedRules loadRules(const RulesSettings& settings) {
       if (r.support == rules::Support::Eval && out.evals->kind(r.eval) == rules::EvalKind::Network)
         networkRuns = true;
   options.scoreSet = settings.scoreSet >= 0 ? settings.scoreSet : (networkRuns ? 1 : 0);
-  options.cacheDir = settings.cacheDir.empty() ? defaultRulesCache() : settings.cacheDir;
+  options.cacheDir = settings.cacheDir;
   options.evals = out.evals.get();
   options.networkTests = settings.networkTests;
   std::string error;

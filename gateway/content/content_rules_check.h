@@ -18,18 +18,12 @@ namespace portcullis::content {
 
 class MessageScan;
 
-// Names the rule set compiled into the binary (rules/shipped_rules.h) in `paths`.
-inline constexpr const char* kBuiltinShipped = "builtin:shipped";
-
 struct RulesSettings {
-  // Rule files or directories, read in order after SpamAssassin's own (a later definition
-  // replaces an earlier one).
-  std::vector<std::string> paths = {kBuiltinShipped};
-  // SpamAssassin's stock rules and site config first, where installed (stockRuleDirs).
-  bool spamassassin = true;
-  // Where those are; empty: found as SpamAssassin finds them (stockRuleDirs).
-  std::vector<std::string> spamassassinDirs;
-  // The score set: -1 chooses from what runs (1 with network tests, else 0; Bayes is not yet).
+  // Rule files, directories and built-in sets ("builtin:shipped"), in reading order
+  // (config::ruleSourcePaths decides it).
+  std::vector<std::string> paths;
+  // The score set: -1 chooses from what runs (1 when network evals run, else 0; Bayes, sets
+  // 2 and 3, is not yet).
   int scoreSet = -1;
   std::string cacheDir;            // compiled databases kept here between runs ("" = none)
   // Network evals run (SpamAssassin's default; false is its -L). The gateway turns them off
@@ -53,19 +47,6 @@ struct LoadedRules {
 // Reads and compiles the configured rule files. Slow for large sets on a cold cache: callers
 // do it off the event loop (start-up, SIGHUP reload, CLI).
 LoadedRules loadRules(const RulesSettings& settings);
-
-// SpamAssassin's own layering, where installed: sa-update's rules
-// (/var/lib/spamassassin/<version>/updates_spamassassin_org, the newest version) or else the
-// package's /usr/share/spamassassin, then the site directory /etc/spamassassin (its *.pre, then
-// local.cf and the other *.cf). `root` prefixes every path (tests).
-std::vector<std::string> stockRuleDirs(const std::string& root = "");
-
-// Where compiled databases are kept when rules.cache_dir is unset: $PORTCULLIS_RULES_CACHE,
-// else the user's cache directory ($XDG_CACHE_HOME or ~/.cache, under portcullis/rules).
-std::string defaultRulesCache();
-
-// Every path loadRules reads, in order ("builtin:shipped" for the compiled-in set).
-std::vector<std::string> ruleSourcePaths(const RulesSettings& settings);
 
 // One message through a loaded rule set, regex and eval rules, as every front door runs it.
 rules::ScanResult scanMessage(const LoadedRules& loaded, std::string_view raw,

@@ -6,7 +6,7 @@ file(READ "${IN}" text)
 set(pairs
   "downstream = \"maildir:./var/maildir\"|downstream = \"maildir:/var/lib/portcullis/maildir\""
   "store = \"lmdb:./var/reputation\"|store = \"lmdb:/var/lib/portcullis/reputation\""
-  "paths = [\"./rules/shipped\"]|paths = [\"/usr/share/portcullis/rules\", \"/etc/portcullis/rules.d\"]"
+  "paths = [\"builtin:shipped\"]|paths = [\"builtin:shipped\", \"/etc/portcullis/rules.d\"]"
   "cache_dir = \"./var/cache/rules\"|cache_dir = \"/var/lib/portcullis/rules-cache\""
   "dir = \"./var/quarantine\"|dir = \"/var/lib/portcullis/quarantine\""
   "# user = \"portcullis\"|user = \"portcullis\""

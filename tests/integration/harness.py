@@ -3,6 +3,7 @@
 Every helper bounds its waits and cleans up after itself; nothing talks beyond 127.0.0.1/::1.
 """
 import functools
+import json
 import os
 import re
 import shutil
@@ -20,6 +21,10 @@ BIN = os.environ.get("PORTCULLIS_BIN", "build/gateway/portcullis")
 # The rules Portcullis ships, and a compiled-database cache shared by the tests that load them.
 SHIPPED_RULES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "rules", "shipped")
 RULES_CACHE = os.environ.get("PORTCULLIS_RULES_CACHE") or os.path.join(os.path.dirname(BIN), "rules-cache")
+# Commands run without --config read the system config: the tests' own, never the machine's
+# /etc/portcullis (test_scan.py points it elsewhere to test that lookup).
+SYSTEM_CONFIG = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "system-config", "portcullis.toml")
+os.environ.setdefault("PORTCULLIS_SYSTEM_CONFIG", SYSTEM_CONFIG)
 GTUBE = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X"
 
 
@@ -358,11 +363,10 @@ class Gateway:
                     + ("" if "store =" in extra else 'store = "memory:"\n')
                     + f'{extra}\n'
                     + ("" if "[quarantine]" in extra else f'[quarantine]\ndir = "{self.dir}/quarantine"\n')
-                    # No SpamAssassin stock rules unless a test asks: they take minutes to
-                    # compile cold and would add their symbols to every verdict.
-                    + ("" if "[rules]" in extra else
-                       f'[rules]\npaths = ["{SHIPPED_RULES}"]\ncache_dir = "{RULES_CACHE}"\nspamassassin = false\n'
-                       if shipped_rules else '[rules]\npaths = []\nspamassassin = false\n'))
+                    # The rules a test asks for and no others: SpamAssassin's stock set and
+                    # the built-in shipped set are defaults a test gateway leaves out.
+                    + '[rules]\nspamassassin = false\nnetwork_tests = false\n'
+                    + f'paths = [{json.dumps(SHIPPED_RULES) if shipped_rules else ""}]\ncache_dir = "{RULES_CACHE}"\n')
             # No test reaches the real DNS: unless a test serves its own zone, lookups go to a
             # closed loopback port and fail at once (authentication results are temperror).
             if "[dns]" not in extra:

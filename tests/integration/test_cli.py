@@ -4,7 +4,7 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import BIN
+from harness import BIN, SYSTEM_CONFIG
 
 REPO = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../..")
 
@@ -18,7 +18,9 @@ class CliTest(unittest.TestCase):
     def test_shipped_config_is_valid(self):
         # Its relative paths (./var, ./rules/shipped) are for `scripts/run` in the repository.
         path = os.path.join(REPO, "packaging/portcullis.toml")
-        code, out, err = run("check-config", path, cwd=REPO)
+        # SpamAssassin's stock set (on in it) would compile for minutes on a cold cache; its
+        # loading has tests of its own (test_scan.py, test_stock_rules.py).
+        code, out, err = run("check-config", path, "-o", "rules.spamassassin=false", cwd=REPO)
         self.assertEqual(code, 0, err)
         self.assertEqual(out, f"{path}: OK\n")
 
@@ -45,6 +47,33 @@ class CliTest(unittest.TestCase):
         code, out, err = run("check-config", cfg)
         self.assertEqual(code, 0)
         self.assertIn("warning: relay_domains is empty", err)
+
+    def test_check_config_without_a_file(self):
+        # The system config when it exists (the suite's, see harness.py), else the defaults.
+        code, out, err = run("check-config")
+        self.assertEqual(code, 0, err)
+        self.assertEqual(out, f"{SYSTEM_CONFIG}: OK\n")
+        env = dict(os.environ, PORTCULLIS_SYSTEM_CONFIG=os.path.join(tempfile.mkdtemp(), "absent.toml"))
+        r = subprocess.run([BIN, "check-config", "-o", "rules.spamassassin=false"], env=env,
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout, "built-in defaults: OK\n")
+
+    def test_rules_lint_reads_the_configured_set(self):
+        # No paths: the gateway's set. Here the built-in shipped set alone.
+        code, out, err = run("rules", "lint", "-o", 'rules.paths="builtin:shipped"', "-o", "rules.cache_dir=")
+        self.assertEqual(code, 0, out + err)
+        self.assertRegex(out, r"^\d+ files, \d+ rules, 0 errors")
+        self.assertRegex(out, r"(?m)^\d+ of \d+ local rules run")
+        code, out, err = run("rules", "lint", "--json", "-o", 'rules.paths="builtin:shipped"', "-o", "rules.cache_dir=")
+        self.assertEqual(code, 0, err)
+        import json
+        report = json.loads(out)
+        self.assertGreater(report["rules"], 5)
+        self.assertEqual(report["local_rules"], report["local_rules_run"])
+        code, _, err = run("rules", "lint", "-o", 'rules.paths="builtin:nosuch"')
+        self.assertEqual(code, 4)
+        self.assertIn("no built-in rule set 'builtin:nosuch'", err)
 
     def test_version_and_usage(self):
         code, out, _ = run("version")

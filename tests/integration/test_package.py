@@ -48,11 +48,14 @@ class PackageTest(unittest.TestCase):
 
     def test_1_layout_user_and_permissions(self):
         for path in ("/usr/sbin/portcullis", CONFIG, "/etc/portcullis/rules.d/local.cf",
-                     "/usr/share/portcullis/rules/10_test_messages.cf",
                      "/lib/systemd/system/portcullis.service", "/lib/systemd/system/portcullis.socket",
                      "/usr/share/man/man8/portcullis.8.gz", "/usr/share/man/man5/portcullis.toml.5.gz",
                      "/usr/share/man/man5/portcullis-rules.5.gz"):
             self.assertTrue(os.path.exists(path), path)
+        # The shipped rules are compiled into the binary (builtin:shipped): no copy on disk.
+        self.assertFalse(os.path.exists("/usr/share/portcullis/rules"))
+        with open(CONFIG) as f:
+            self.assertIn('paths = ["builtin:shipped", "/etc/portcullis/rules.d"]', f.read())
         for page in glob.glob("/usr/share/man/man*/portcullis*.gz"):
             self.assertTrue(gzip.open(page).read().startswith(b".TH "), page)
         user = pwd.getpwnam("portcullis")

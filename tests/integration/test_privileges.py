@@ -46,8 +46,7 @@ class PrivilegeTest(unittest.TestCase):
         nobody = pwd.getpwnam("nobody")
         gw = Gateway(start=False, extra='user = "nobody"\ngroup = "nogroup"\n')
         os.chmod(gw.dir, 0o755)  # the config must stay readable (SIGHUP) after the drop
-        with open(gw.config, "a") as f:
-            f.write(f'[rules]\ncache_dir = "{gw.dir}/rules-cache"\n')
+        gw.overrides.append(f'rules.cache_dir="{gw.dir}/rules-cache"')
         gw.start()
         self.addCleanup(gw.stop)
         # The gateway listens before it drops (it binds as root): read its ids once it says it

@@ -5,7 +5,7 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import BIN
+from harness import BIN, RULES_CACHE, SYSTEM_CONFIG
 
 # 100 messages of the SpamAssassin public corpus (tests/data/spamassassin-sample/README.md).
 SAMPLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "spamassassin-sample")
@@ -100,6 +100,81 @@ class ScanTest(unittest.TestCase):
         code, out, err = scan(*self.base, "--json", *files)
         self.assertEqual(code, 0, err)
         self.assertEqual(len(out.strip().split("\n")), len(files))
+
+
+GTUBE = ("From: a@sender.test\nTo: b@example.com\nSubject: test\n\n"
+         "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X\n")
+
+
+class DefaultsTest(unittest.TestCase):
+    """With no --config: the system config when it exists, else the built-in defaults, which
+    include the shipped rules (compiled into the binary) and SpamAssassin's when installed."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp()
+        cls.gtube = os.path.join(cls.dir, "gtube.eml")
+        with open(cls.gtube, "w") as f:
+            f.write(GTUBE)
+
+    def run_scan(self, *args, system_config, cwd=None, timeout=30):
+        env = dict(os.environ, PORTCULLIS_SYSTEM_CONFIG=system_config)
+        if cwd:
+            # The default rules cache is under $XDG_CACHE_HOME: share the suite's, so the stock
+            # set compiles once per build tree, not once per run.
+            os.makedirs(os.path.join(cwd, "cache", "portcullis"), exist_ok=True)
+            link = os.path.join(cwd, "cache", "portcullis", "rules")
+            if not os.path.lexists(link):
+                os.makedirs(RULES_CACHE, exist_ok=True)
+                os.symlink(os.path.abspath(RULES_CACHE), link)
+            env["XDG_CACHE_HOME"] = os.path.join(cwd, "cache")
+        r = subprocess.run([BIN, "scan", *args], env=env, cwd=cwd, capture_output=True, text=True,
+                           timeout=timeout)
+        return r.returncode, r.stdout, r.stderr
+
+    def test_gtube_is_rejected_out_of_the_box(self):
+        # No config anywhere and no option about rules or verdicts; only DNS is kept off the
+        # real network, as in every test. The stock SpamAssassin set compiles cold in minutes.
+        cwd = tempfile.mkdtemp()
+        code, out, err = self.run_scan("-o", "dns.servers=127.0.0.1:9", "-o", "dns.attempts=1",
+                                       "--json", self.gtube, system_config=os.path.join(cwd, "absent.toml"),
+                                       cwd=cwd, timeout=1800)
+        self.assertEqual(code, 1, err)
+        report = json.loads(out)
+        self.assertEqual(report["action"], "reject")
+        self.assertIn("GTUBE", [s["name"] for s in report["symbols"]])
+        if os.path.isdir("/usr/share/spamassassin"):
+            # SpamAssassin's stock rules ran too: NO_RECEIVED (20_head_tests.cf) fires on a
+            # message with no Received field, which the shipped set has no rule for.
+            names = [s["name"] for s in report["symbols"]]
+            self.assertIn("NO_RECEIVED", names, out)
+
+    def test_system_config_is_read_when_it_exists(self):
+        d = tempfile.mkdtemp()
+        system = os.path.join(d, "portcullis.toml")
+        with open(system, "w") as f:
+            f.write("[rules]\npaths = []\nspamassassin = false\n")
+        # Its [rules] leave no rules: GTUBE passes, which only that file can have decided.
+        code, out, err = self.run_scan("-o", "auth.enabled=false", "-o", "store=memory:", "--json",
+                                       self.gtube, system_config=system)
+        self.assertEqual(code, 0, err)
+        self.assertEqual(json.loads(out)["symbols"], [])
+        # --config FILE replaces the system config altogether.
+        other = os.path.join(d, "other.toml")
+        with open(other, "w") as f:
+            f.write('store = "memory:"\n[auth]\nenabled = false\n[rules]\nspamassassin = false\n')
+        code, out, err = self.run_scan("--config", other, "--json", self.gtube, system_config=system)
+        self.assertEqual(code, 1, err)
+
+    def test_local_tests_only_like_spamassassin_L(self):
+        # rules.network_tests=false: score set 0 (SpamAssassin's -L), GTUBE still rejected.
+        code, out, err = self.run_scan("-o", "auth.enabled=false", "-o", "store=memory:",
+                                       "-o", "rules.paths=builtin:shipped", "-o", "rules.network_tests=false",
+                                       "--json", self.gtube, system_config=SYSTEM_CONFIG)
+        self.assertEqual(code, 1, err)
+        code, _, err = self.run_scan("-o", "rules.score_set=7", self.gtube, system_config=SYSTEM_CONFIG)
+        self.assertEqual(code, 4)
+        self.assertIn("rules.score_set must be \"auto\" or an integer from 0 to 3", err)
 
 
 if __name__ == "__main__":

@@ -4,9 +4,12 @@
 #include <stdlib.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 
+#include "gateway/config/rule_sources.h"
 #include "gateway/config/snapshot.h"
+#include "gateway/config/system_config.h"
 
 using namespace portcullis;
 
@@ -140,7 +143,8 @@ TEST_CASE("snapshot loads list files and reports their errors with line numbers"
   auto missing = config::loadSnapshot("", {{"client_access.file", "/nonexistent/list"}});
   REQUIRE_FALSE(missing.snapshot);
   CHECK(missing.errors[0].str() == "/nonexistent/list: cannot open list file");
-  auto empty = config::loadSnapshot("", {});
+  // SpamAssassin's stock rules (a minute to compile cold) are not what this case is about.
+  auto empty = config::loadSnapshot("", {{"rules.spamassassin", "false"}});
   REQUIRE(empty.snapshot);
   CHECK(empty.warnings.at(0).find("relay_domains is empty") != std::string::npos);
 }
@@ -266,4 +270,133 @@ TEST_CASE("log format from config") {
   REQUIRE(bad.errors.size() == 1);
   CHECK(bad.errors[0].str().find("log_format must be one of \"text\", \"json\"") !=
         std::string::npos);
+}
+
+namespace {
+std::string makeDir(const std::string& path) {
+  std::filesystem::create_directories(path);
+  return path;
+}
+std::string tempDir() {
+  std::string dir = std::string(P_tmpdir) + "/portcullis-rules-test-XXXXXX";
+  REQUIRE(mkdtemp(dir.data()) != nullptr);
+  return dir;
+}
+}  // namespace
+
+TEST_CASE("rules defaults: SpamAssassin's set, then the built-in shipped set", "[config][rules]") {
+  auto r = config::load("", {});
+  REQUIRE(r.config);
+  const auto& src = r.config->ruleSources;
+  CHECK(src.paths == std::vector<std::string>{"builtin:shipped"});
+  CHECK(src.spamassassin);
+  CHECK(src.spamassassinSiteDir == "/etc/spamassassin");
+  // Network tests on, as SpamAssassin's default: score set 1 under "auto".
+  CHECK(r.config->rules.networkTests);
+  CHECK(r.config->rules.scoreSet == 1);
+  REQUIRE_FALSE(r.config->rules.paths.empty());
+  CHECK(r.config->rules.paths.back() == "builtin:shipped");
+  // Without SpamAssassin, the shipped set alone.
+  auto off = config::load("", {{"rules.spamassassin", "false"}});
+  REQUIRE(off.config);
+  CHECK(off.config->rules.paths == std::vector<std::string>{"builtin:shipped"});
+}
+
+TEST_CASE("rules.network_tests and rules.score_set", "[config][rules]") {
+  auto local = config::load("", {{"rules.network_tests", "false"}});
+  REQUIRE(local.config);
+  CHECK_FALSE(local.config->rules.networkTests);
+  CHECK(local.config->rules.scoreSet == 0);
+  auto forced = config::load("", {{"rules.network_tests", "false"}, {"rules.score_set", "3"}});
+  REQUIRE(forced.config);
+  CHECK(forced.config->rules.scoreSet == 3);
+  auto autoSet = config::load("", {{"rules.score_set", "auto"}});
+  REQUIRE(autoSet.config);
+  CHECK(autoSet.config->rules.scoreSet == 1);
+  auto path = writeTemp("s.toml", "[rules]\nscore_set = 4\nnetwork_tests = \"no\"\n");
+  auto bad = config::load(path, {});
+  REQUIRE_FALSE(bad.config);
+  REQUIRE(bad.errors.size() == 2);
+  CHECK(bad.errors[0].str() == path + ":3: 'rules.network_tests' must be true or false");
+  CHECK(bad.errors[1].str() ==
+        path + ":2: rules.score_set must be \"auto\" or an integer from 0 to 3");
+}
+
+TEST_CASE("rules.paths names built-in sets: an unknown one is an error with its line",
+          "[config][rules]") {
+  auto path = writeTemp("p.toml",
+                        "[rules]\nspamassassin = false\n"
+                        "paths = [\"builtin:shipped\", \"/etc/x.cf\"]\n");
+  auto ok = config::load(path, {});
+  REQUIRE(ok.config);
+  CHECK(ok.config->rules.paths == std::vector<std::string>{"builtin:shipped", "/etc/x.cf"});
+  auto badPath = writeTemp("b.toml", "[rules]\n\npaths = [\"builtin:nosuch\"]\n");
+  auto bad = config::load(badPath, {});
+  REQUIRE_FALSE(bad.config);
+  REQUIRE(bad.errors.size() == 1);
+  CHECK(bad.errors[0].str() == badPath +
+                                   ":3: rules.paths: no built-in rule set 'builtin:nosuch' "
+                                   "(there is builtin:shipped)");
+}
+
+TEST_CASE("the built-in shipped set loads and catches GTUBE", "[config][rules]") {
+  content::RulesSettings settings;
+  settings.paths = {"builtin:shipped"};
+  auto loaded = content::loadRules(settings);
+  REQUIRE(loaded.errors.empty());
+  REQUIRE(loaded.rules);
+  const auto* gtube = loaded.rules->find("GTUBE");
+  REQUIRE(gtube);
+  CHECK(gtube->file == "builtin:shipped/10_test_messages.cf");
+  CHECK(gtube->score(0) == 1000);
+}
+
+TEST_CASE("sa-update's newest channel directory wins over the packaged rules", "[config][rules]") {
+  const std::string state = tempDir(), fallback = makeDir(tempDir() + "/share");
+  CHECK(config::spamAssassinRulesDir(state, fallback) == fallback);
+  CHECK(config::spamAssassinRulesDir(state, "/nonexistent") == "");
+  makeDir(state + "/3.004006/updates_spamassassin_org");
+  makeDir(state + "/4.000001/updates_spamassassin_org");
+  makeDir(state + "/9.000000");  // no channel in it: skipped
+  makeDir(state + "/sa-update-keys");
+  CHECK(config::spamAssassinRulesDir(state, fallback) ==
+        state + "/4.000001/updates_spamassassin_org");
+}
+
+TEST_CASE("SpamAssassin's layering: site .pre, stock rules, site .cf: local.cf wins",
+          "[config][rules]") {
+  const std::string stock = makeDir(tempDir() + "/stock"), site = makeDir(tempDir() + "/site");
+  std::ofstream(stock + "/50_scores.cf") << "body STOCK_RULE /stock words/\nscore STOCK_RULE 2.5\n";
+  std::ofstream(stock + "/10_first.pre") << "loadplugin Mail::SpamAssassin::Plugin::Foo\n";
+  std::ofstream(site + "/local.cf") << "score STOCK_RULE 0.25\n";
+  std::ofstream(site + "/init.pre") << "loadplugin Mail::SpamAssassin::Plugin::Bar\n";
+  auto r = config::load("", {{"rules.spamassassin_rules_dir", stock},
+                             {"rules.spamassassin_site_dir", site},
+                             {"rules.network_tests", "false"}});
+  REQUIRE(r.config);
+  CHECK(r.config->rules.paths ==
+        std::vector<std::string>{site + "/init.pre", stock, site + "/local.cf", "builtin:shipped"});
+  auto loaded = content::loadRules(r.config->rules);
+  REQUIRE(loaded.errors.empty());
+  const auto* rule = loaded.rules->find("STOCK_RULE");
+  REQUIRE(rule);
+  CHECK(rule->score(0) == 0.25);
+  // No stock rules installed: none of SpamAssassin's files, not even the site's.
+  auto none = config::load("", {{"rules.spamassassin_rules_dir", stock + "/missing"},
+                                {"rules.spamassassin_site_dir", site}});
+  REQUIRE(none.config);
+  CHECK(none.config->rules.paths == std::vector<std::string>{"builtin:shipped"});
+}
+
+TEST_CASE("the system config: $PORTCULLIS_SYSTEM_CONFIG when it exists, else none",
+          "[config][rules]") {
+  const std::string file = writeTemp("system.toml", "");
+  ::setenv("PORTCULLIS_SYSTEM_CONFIG", file.c_str(), 1);
+  CHECK(config::systemConfigPath() == file);
+  CHECK(config::effectiveConfigPath("") == file);
+  CHECK(config::effectiveConfigPath("/given.toml") == "/given.toml");
+  ::setenv("PORTCULLIS_SYSTEM_CONFIG", (file + ".absent").c_str(), 1);
+  CHECK(config::effectiveConfigPath("") == "");
+  ::unsetenv("PORTCULLIS_SYSTEM_CONFIG");
+  CHECK(config::systemConfigPath() == "/etc/portcullis/portcullis.toml");
 }
