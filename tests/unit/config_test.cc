@@ -291,9 +291,10 @@ TEST_CASE("rules defaults: SpamAssassin's set, then the built-in shipped set", "
   CHECK(src.paths == std::vector<std::string>{"builtin:shipped"});
   CHECK(src.spamassassin);
   CHECK(src.spamassassinSiteDir == "/etc/spamassassin");
-  // Network tests on, as SpamAssassin's default: score set 1 under "auto".
+  // Network tests on, as SpamAssassin's default; "auto" (-1) leaves the score set to the rule
+  // loader, which picks 1 when a network eval runs (rules_test covers that).
   CHECK(r.config->rules.networkTests);
-  CHECK(r.config->rules.scoreSet == 1);
+  CHECK(r.config->rules.scoreSet == -1);
   REQUIRE_FALSE(r.config->rules.paths.empty());
   CHECK(r.config->rules.paths.back() == "builtin:shipped");
   // Without SpamAssassin, the shipped set alone.
@@ -306,13 +307,13 @@ TEST_CASE("rules.network_tests and rules.score_set", "[config][rules]") {
   auto local = config::load("", {{"rules.network_tests", "false"}});
   REQUIRE(local.config);
   CHECK_FALSE(local.config->rules.networkTests);
-  CHECK(local.config->rules.scoreSet == 0);
+  CHECK(local.config->rules.scoreSet == -1);
   auto forced = config::load("", {{"rules.network_tests", "false"}, {"rules.score_set", "3"}});
   REQUIRE(forced.config);
   CHECK(forced.config->rules.scoreSet == 3);
   auto autoSet = config::load("", {{"rules.score_set", "auto"}});
   REQUIRE(autoSet.config);
-  CHECK(autoSet.config->rules.scoreSet == 1);
+  CHECK(autoSet.config->rules.scoreSet == -1);
   auto path = writeTemp("s.toml", "[rules]\nscore_set = 4\nnetwork_tests = \"no\"\n");
   auto bad = config::load(path, {});
   REQUIRE_FALSE(bad.config);

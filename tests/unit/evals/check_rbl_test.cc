@@ -2,6 +2,10 @@
 // the names asked, and which answers hit.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <fstream>
+
+#include "gateway/content/content_rules_check.h"
 #include "gateway/content/evals/dns_evals.h"
 #include "gateway/content/evals/rbl_addresses.h"
 #include "gateway/mime/message.h"
@@ -109,4 +113,26 @@ TEST_CASE("check_rbl: private and mapped addresses as SpamAssassin's IP_PRIVATE"
     CHECK(isPrivateAddress(ip));
   for (const char* ip : {"172.32.0.1", "100.128.0.1", "8.8.8.8", "2001:db8::1", "junk"})
     CHECK_FALSE(isPrivateAddress(ip));
+}
+
+TEST_CASE("score set auto: 1 when a network eval runs, else 0", "[evals][dns]") {
+  auto dir = std::filesystem::temp_directory_path() / "portcullis-scoreset-test";
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream f(dir / "rbl.cf");
+    f << "header T_RBL eval:check_rbl('zen', 'zen.example.')\nscore T_RBL 1 2 3 4\n";
+  }
+  content::RulesSettings s;
+  s.paths = {(dir / "rbl.cf").string()};
+  s.networkTests = true;
+  auto on = content::loadRules(s);
+  REQUIRE(on.rules);
+  CHECK(on.rules->scoreSet() == 1);
+  s.networkTests = false;
+  auto off = content::loadRules(s);
+  REQUIRE(off.rules);
+  CHECK(off.rules->scoreSet() == 0);
+  s.scoreSet = 3;
+  CHECK(content::loadRules(s).rules->scoreSet() == 3);
+  std::filesystem::remove_all(dir);
 }

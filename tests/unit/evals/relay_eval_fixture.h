@@ -27,6 +27,8 @@ inline relays::Relay relay(std::string ip, std::string rdns, std::string helo, s
   r.by = std::move(by);
   r.envfrom = std::move(envfrom);
   r.lcRdns = lower(r.rdns);
+  // As an MTA that looks every client up writes it: an empty name means none was found.
+  r.noReverseDns = r.rdns.empty();
   r.lcHelo = lower(r.helo);
   r.lcBy = lower(r.by);
   return r;
