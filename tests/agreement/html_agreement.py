@@ -2,9 +2,12 @@
 """Agreement with SpamAssassin on the rules the HTML eval functions drive, per function.
 
 Runs spamassassin -L -t and portcullis scan --json on the same messages (sa_agreement.py's
-runners) and, for every stock rule written eval:<html function>(...) whose hits are visible
-(not __ sub-rules), counts per function: hits both saw / hits either saw, and the messages
-where only one side hit. A developer's tool: it reads the public corpus in ../shared.
+runners) over the stock rules plus one extra file: for every stock rule written
+eval:<html function>(...), a twin rule HA_<n> with the same call and a small score, so that the
+disabled ones (score 0) and the __ sub-rules show in X-Spam-Status too. Counts per function:
+twin hits both saw / twin hits either saw, and lists the messages where only one side hit.
+Also prints the stock rules over HTML that are visible as they are (metas included).
+A developer's tool: it reads the public corpus in ../shared.
 
 usage: html_agreement.py [--sample N] [--rules DIR]
 """
@@ -13,6 +16,7 @@ import collections
 import glob
 import os
 import re
+import shutil
 import sys
 import tempfile
 
@@ -25,15 +29,22 @@ FUNCTIONS = ("html_test", "html_range", "html_eval", "html_tag_exists", "html_ta
              "check_https_ip_mismatch", "check_https_http_mismatch")
 
 
-def rules_by_function(rules_dir):
-    out = {}
+def twin_rules(rules_dir, work):
+    """A copy of the rule files plus the twins; returns (dir, {twin: (function, stock rule)})."""
+    out_dir = os.path.join(work, "rules")
+    shutil.copytree(rules_dir, out_dir)
+    twins, lines = {}, []
     for path in sorted(glob.glob(os.path.join(rules_dir, "*.cf"))):
         with open(path, encoding="utf-8", errors="replace") as f:
             for line in f:
-                m = re.match(r"\s*body\s+(\S+)\s+eval:(\w+)\(", line)
-                if m and m.group(2) in FUNCTIONS and not m.group(1).startswith("__"):
-                    out[m.group(1)] = m.group(2)
-    return out
+                m = re.match(r"\s*body\s+(\S+)\s+(eval:(\w+)\(.*\))\s*$", line)
+                if m and m.group(3) in FUNCTIONS:
+                    twin = "HA_%d_%s" % (len(twins), m.group(1).strip("_"))
+                    twins[twin] = (m.group(3), m.group(1))
+                    lines += [f"body {twin} {m.group(2)}", f"score {twin} 0.001"]
+    with open(os.path.join(out_dir, "99_html_agreement.cf"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    return out_dir, twins
 
 
 def main():
@@ -41,11 +52,12 @@ def main():
     ap.add_argument("--sample", type=int, default=400)
     ap.add_argument("--rules", default="/usr/share/spamassassin")
     args = ap.parse_args()
-    rules = rules_by_function(args.rules)
     paths = sa_agreement.corpus_messages(args.sample)
     with tempfile.TemporaryDirectory() as work:
-        sa, _ = sa_agreement.spamassassin_hits(paths, args.rules, work)
-        pc, _ = sa_agreement.portcullis_hits(paths, args.rules, work)
+        rules_dir, twins = twin_rules(args.rules, work)
+        sa, _ = sa_agreement.spamassassin_hits(paths, rules_dir, work)
+        pc, _ = sa_agreement.portcullis_hits(paths, rules_dir, work)
+    rules = {t: f for t, (f, _) in twins.items()}
     both = collections.Counter()
     either = collections.Counter()
     only = collections.defaultdict(list)
@@ -69,8 +81,18 @@ def main():
         else:
             print(f"  {function:28s}    0 /    0  (no hits either side)")
     print("per rule (both, spamassassin only, portcullis only):")
-    for rule in sorted(per_rule):
-        print(f"  {rule:28s} {per_rule[rule]}")
+    for rule in sorted(per_rule, key=lambda r: twins[r][1]):
+        print(f"  {twins[rule][1]:28s} {per_rule[rule]}")
+    visible = ["HTML_MESSAGE", "MIME_HTML_ONLY", "HTML_MIME_NO_HTML_TAG", "HTML_SHORT_LINK_IMG_1",
+               "HTML_SHORT_LINK_IMG_2", "HTML_SHORT_LINK_IMG_3", "HTML_FONT_LOW_CONTRAST",
+               "HTML_IMAGE_ONLY_08", "HTML_IMAGE_ONLY_16", "HTML_IMAGE_ONLY_24", "HTML_IMAGE_ONLY_32",
+               "HTML_IMAGE_RATIO_02", "HTML_IMAGE_RATIO_04", "HTML_IMAGE_RATIO_06", "HTML_IMAGE_RATIO_08",
+               "HTML_TAG_BALANCE_BODY", "HTML_TAG_BALANCE_HEAD", "HTML_EXTRA_CLOSE", "HTTPS_HTTP_MISMATCH"]
+    print("stock rules as they are (both, spamassassin only, portcullis only):")
+    for rule in visible:
+        c = [sum(1 for s_, p_ in zip(sa, pc) if (rule in s_) == a and (rule in p_) == b and (a or b))
+             for a, b in ((True, True), (True, False), (False, True))]
+        print(f"  {rule:28s} {c}")
     for function, rows in only.items():
         for rule, side, path in rows[:8]:
             print(f"  only {side}: {rule} {path}")

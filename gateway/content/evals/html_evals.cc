@@ -1,7 +1,10 @@
 // SpamAssassin's html eval functions: the list of those implemented, one file each.
 #include "gateway/content/evals/html_evals.h"
 
+#include <memory>
+
 #include "gateway/content/evals/eval_registry.h"
+#include "gateway/content/evals/registry_boundaries.h"
 
 namespace portcullis::content::evals {
 
@@ -18,6 +21,11 @@ void registerHtmlEvals(EvalRegistry& registry, const EvalSettings& settings) {
   registry.add("html_title_subject_ratio", htmlTitleSubjectRatio);
   registry.add("check_iframe_src", checkIframeSrc);
   registry.add("check_https_ip_mismatch", checkHttpsIpMismatch);
+  auto boundaries = std::make_shared<const RegistryBoundaries>(settings);
+  registry.add("check_https_http_mismatch",
+               [boundaries](const EvalContext& context, const Args& args) {
+                 return checkHttpsHttpMismatch(context, args, *boundaries);
+               });
   // ok_locales: the last setting wins, "all" when none (10_default_prefs.cf says so too).
   std::vector<std::string> okLocales;
   std::string_view value = settings.last("ok_locales", "all");

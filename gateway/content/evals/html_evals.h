@@ -26,6 +26,9 @@ int htmlTitleSubjectRatio(const EvalContext& context, const Args& args);
 int htmlCharsetFaraway(const EvalContext& context, const std::vector<std::string>& okLocales);
 int checkIframeSrc(const EvalContext& context, const Args& args);
 int checkHttpsIpMismatch(const EvalContext& context, const Args& args);
+class RegistryBoundaries;
+int checkHttpsHttpMismatch(const EvalContext& context, const Args& args,
+                           const RegistryBoundaries& registryBoundaries);
 
 // The comparison HTMLEval evaluates as Perl ("$val $expr"): `expr` is an operator (<, <=, >,
 // >=, ==, !=) and a number, e.g. "< 384", "!= 0". Anything else is no hit (`valid` false).
