@@ -56,9 +56,10 @@ constexpr std::string_view kWhitespace[] = {
 constexpr std::string_view kUriTags[] = {"body", "table", "tr",      "td",     "a",     "area",
                                          "link", "img",   "frame",   "iframe", "embed", "script",
                                          "form", "base",  "bgsound", "meta"};
-// The elements HTML::Parser reads as literal text up to their end tag.
-constexpr std::string_view kLiteral[] = {"script",    "style", "xmp",
-                                         "plaintext", "title", "textarea"};
+// The elements HTML::Parser 3.81 reads as literal text up to their end tag (its
+// literal_mode_elem): a <script> inside an <iframe> is text, not a tag.
+constexpr std::string_view kLiteral[] = {"script", "style",     "xmp",
+                                         "iframe", "plaintext", "textarea"};
 
 bool ok(std::string_view tag, std::string_view attribute) {
   if (tag == "basefont" || tag == "font")

@@ -15,3 +15,13 @@ TEST_CASE("html_tag_exists", "[evals][html]") {
   EvalMessage endOnly(htmlMessage("text</center>"));
   CHECK(endOnly.run("html_tag_exists", {"center"}) == 1);
 }
+
+TEST_CASE("html_tag_exists: no tags inside literal elements", "[evals][html]") {
+  // HTML::Parser reads an <iframe>'s content as text: SpamAssassin 4.0.0 saw no <script> in
+  // hard_ham/00027 of the public corpus, whose only <script> sits inside an <iframe>.
+  EvalMessage framed(
+      htmlMessage("<iframe src=\"http://x.example/\"><script src=a.js></script>"
+                  "</iframe><p>x</p>"));
+  CHECK(framed.run("html_tag_exists", {"script"}) == 0);
+  CHECK(framed.run("html_tag_exists", {"p"}) == 1);
+}
