@@ -11,6 +11,7 @@ void registerHeaderEvals(EvalRegistry& registry, const EvalSettings& /*settings*
   registry.add("check_for_to_in_subject", checkForToInSubject);
   registry.add("check_illegal_chars", checkIllegalChars);
   registry.add("check_header_count_range", checkHeaderCountRange);
+  registry.add("check_for_shifted_date", checkForShiftedDate);
 }
 
 }  // namespace portcullis::content::evals

@@ -15,5 +15,6 @@ int subjectIsAllCaps(const EvalContext& ctx, const EvalArgs& args);
 int checkForToInSubject(const EvalContext& ctx, const EvalArgs& args);
 int checkIllegalChars(const EvalContext& ctx, const EvalArgs& args);
 int checkHeaderCountRange(const EvalContext& ctx, const EvalArgs& args);
+int checkForShiftedDate(const EvalContext& ctx, const EvalArgs& args);
 
 }  // namespace portcullis::content::evals
