@@ -12,6 +12,12 @@ void registerHeaderEvals(EvalRegistry& registry, const EvalSettings& /*settings*
   registry.add("check_illegal_chars", checkIllegalChars);
   registry.add("check_header_count_range", checkHeaderCountRange);
   registry.add("check_for_shifted_date", checkForShiftedDate);
+  registry.add("check_equal_from_domains", checkEqualFromDomains);
+  registry.add("check_outlook_message_id", checkOutlookMessageId);
+  registry.add("check_ratware_name_id", checkRatwareNameId);
+  registry.add("check_unresolved_template", checkUnresolvedTemplate);
+  registry.add("sorted_recipients", sortedRecipients);
+  registry.add("similar_recipients", similarRecipients);
 }
 
 }  // namespace portcullis::content::evals

@@ -16,5 +16,11 @@ int checkForToInSubject(const EvalContext& ctx, const EvalArgs& args);
 int checkIllegalChars(const EvalContext& ctx, const EvalArgs& args);
 int checkHeaderCountRange(const EvalContext& ctx, const EvalArgs& args);
 int checkForShiftedDate(const EvalContext& ctx, const EvalArgs& args);
+int checkEqualFromDomains(const EvalContext& ctx, const EvalArgs& args);
+int checkOutlookMessageId(const EvalContext& ctx, const EvalArgs& args);
+int checkRatwareNameId(const EvalContext& ctx, const EvalArgs& args);
+int checkUnresolvedTemplate(const EvalContext& ctx, const EvalArgs& args);
+int sortedRecipients(const EvalContext& ctx, const EvalArgs& args);
+int similarRecipients(const EvalContext& ctx, const EvalArgs& args);
 
 }  // namespace portcullis::content::evals
