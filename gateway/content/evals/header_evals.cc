@@ -18,6 +18,7 @@ void registerHeaderEvals(EvalRegistry& registry, const EvalSettings& /*settings*
   registry.add("check_unresolved_template", checkUnresolvedTemplate);
   registry.add("sorted_recipients", sortedRecipients);
   registry.add("similar_recipients", similarRecipients);
+  registry.add("check_for_faraway_charset_in_headers", checkForFarawayCharsetInHeaders);
 }
 
 }  // namespace portcullis::content::evals

@@ -22,5 +22,6 @@ int checkRatwareNameId(const EvalContext& ctx, const EvalArgs& args);
 int checkUnresolvedTemplate(const EvalContext& ctx, const EvalArgs& args);
 int sortedRecipients(const EvalContext& ctx, const EvalArgs& args);
 int similarRecipients(const EvalContext& ctx, const EvalArgs& args);
+int checkForFarawayCharsetInHeaders(const EvalContext& ctx, const EvalArgs& args);
 
 }  // namespace portcullis::content::evals
