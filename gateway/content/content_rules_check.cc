@@ -69,6 +69,7 @@ void ContentRulesCheck::run(const core::CheckContext& ctx, core::StageOutcome& o
   if (ctx.session.clientName != "unknown") envelope.clientName = ctx.session.clientName;
   envelope.helo = ctx.session.helo;
   envelope.milter = ctx.session.frontDoor == core::FrontDoor::Milter;
+  envelope.facts = ctx.tx->facts;
   LoadedRules loaded;
   loaded.rules = rules_;
   loaded.evals = evals_;

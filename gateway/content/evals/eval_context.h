@@ -4,6 +4,7 @@
 // are computed on first use and kept for the rest of the message.
 #pragma once
 #include <chrono>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,6 +34,8 @@ struct Envelope {
   std::string receivedBy;     // our host name, as our Received line names it
   // The milter door: the MTA's own Received line (on top) describes the hop the client made.
   bool milter = false;
+  // What checks before the content rules proved ("spf.pass", "dkim.pass", "dmarc.pass").
+  std::map<std::string, std::vector<std::string>> facts;
 };
 
 class EvalContext {

@@ -38,6 +38,7 @@ std::shared_ptr<const EvalRegistry> buildEvalRegistry(const EvalSettings& settin
   registerListEvals(*registry, settings);
   registerImageEvals(*registry, settings);
   registerDnsEvals(*registry, settings);
+  registerAuthEvals(*registry, settings);
   return registry;
 }
 

@@ -66,5 +66,6 @@ void registerFreemailEvals(EvalRegistry& registry, const EvalSettings& settings)
 void registerListEvals(EvalRegistry& registry, const EvalSettings& settings);
 void registerImageEvals(EvalRegistry& registry, const EvalSettings& settings);
 void registerDnsEvals(EvalRegistry& registry, const EvalSettings& settings);
+void registerAuthEvals(EvalRegistry& registry, const EvalSettings& settings);
 
 }  // namespace portcullis::content::evals
