@@ -201,8 +201,8 @@ std::vector<std::string> SaPart::headerAll(std::string_view name) const {
 }
 
 std::string SaPart::decode(size_t limit) const {
-  std::string raw;
-  for (const auto& line : raw) raw += line;
+  std::string joined;
+  for (const auto& line : raw) joined += line;
   std::string encoding = toLower(header("content-transfer-encoding"));
   std::string out;
   auto crlfToLf = [](std::string s) {
@@ -213,12 +213,12 @@ std::string SaPart::decode(size_t limit) const {
     return o;
   };
   if (encoding == "quoted-printable") {
-    out = crlfToLf(mime::decodeQuotedPrintable(raw).bytes);
+    out = crlfToLf(mime::decodeQuotedPrintable(joined).bytes);
   } else if (encoding == "base64") {
-    out = mime::decodeBase64(raw).bytes;
+    out = mime::decodeBase64(joined).bytes;
     if (type.starts_with("text/") || type.starts_with("message/")) out = crlfToLf(std::move(out));
   } else {
-    out = std::move(raw);
+    out = std::move(joined);
   }
   if (out.size() > limit) out.resize(limit);
   return out;

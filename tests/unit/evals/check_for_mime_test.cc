@@ -7,7 +7,7 @@ using portcullis::content::evals::testing::runEval;
 TEST_CASE("check_for_mime: quoted-printable long line and base64 text", "[evals][mime]") {
   std::string longLine(90, 'a');
   std::string qp = "From: a@example.com\nSubject: s\nContent-Type: text/plain\n"
-                   "Content-Transfer-Encoding: quoted-printable\n\n" + longLine + "\nshort=3D\n";
+                   "Content-Transfer-Encoding: quoted-printable\n\n" + longLine + "\nshort=41\n";
   CHECK(runEval("check_for_mime", qp, {"mime_qp_long_line"}) == 1);
   CHECK(runEval("check_for_mime", qp, {"mime_qp_count"}) == 1);
   CHECK(runEval("check_for_mime", qp, {"mime_base64_count"}) == 0);
