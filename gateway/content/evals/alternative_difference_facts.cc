@@ -10,7 +10,9 @@
 namespace portcullis::content::evals {
 namespace {
 
-bool isBlank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool isBlank(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 // grep(/\w/, split(/\s+/, $text)): non-ASCII bytes count as word characters (the text is UTF-8
 // and Perl's \w on characters takes letters of every script).
@@ -34,7 +36,8 @@ bool hasImgTag(const std::string& html) {
     if (at + 4 > html.size()) break;
     std::string tag = html.substr(at + 1, 3);
     for (char& c : tag) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (tag == "img" && (at + 4 == html.size() || !std::isalnum(static_cast<unsigned char>(html[at + 4]))))
+    if (tag == "img" &&
+        (at + 4 == html.size() || !std::isalnum(static_cast<unsigned char>(html[at + 4]))))
       return true;
   }
   return false;

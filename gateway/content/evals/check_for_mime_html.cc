@@ -17,7 +17,9 @@ bool startsWithTextHtml(std::string_view value) {
 }
 }  // namespace
 
-bool messageTypeIsHtml(const EvalContext& ctx) { return startsWithTextHtml(ctx.get("Content-Type")); }
+bool messageTypeIsHtml(const EvalContext& ctx) {
+  return startsWithTextHtml(ctx.get("Content-Type"));
+}
 
 int checkForMimeHtml(const EvalContext& ctx, const Args& /*args*/) {
   if (messageTypeIsHtml(ctx)) return 1;

@@ -4,7 +4,6 @@
 
 namespace portcullis::content::evals {
 
-
 int checkForMimeHtmlOnly(const EvalContext& ctx, const Args& /*args*/) {
   if (messageTypeIsHtml(ctx)) return 1;
   const auto& facts = ctx.facts<MimeFacts>();

@@ -53,8 +53,7 @@ bool looksLikeBase64(std::string_view line) {
     size_t run = 0;
     while (at + run < line.size() && run <= 76) {
       char c = line[at + run];
-      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/' || c == '='))
-        break;
+      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/' || c == '=')) break;
       ++run;
     }
     if (run < 60 || run > 76 || at + run >= line.size() || line[at + run] != ' ') return false;

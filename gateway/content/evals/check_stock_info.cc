@@ -49,8 +49,7 @@ int stockLabels(const EvalContext& ctx) {
         for (size_t from = 0; from <= letters.size(); ++from) {
           std::smatch w;
           std::string tail = letters.substr(from);
-          if (std::regex_match(tail, w, stockWord) &&
-              (from == 0 || !tail.starts_with("trad"))) {
+          if (std::regex_match(tail, w, stockWord) && (from == 0 || !tail.starts_with("trad"))) {
             hits.insert(tail);
             break;
           }

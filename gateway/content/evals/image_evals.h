@@ -17,7 +17,6 @@ int imageNameRegex(const EvalContext& ctx, const std::vector<std::string>& args)
 int imageToTextRatio(const EvalContext& ctx, const std::vector<std::string>& args);
 
 // ImageInfo's result_check: min <= value <= max (max optional; `noMaxEqual` excludes max).
-bool imageResultCheck(double min, std::optional<double> max, double value,
-                      bool noMaxEqual = false);
+bool imageResultCheck(double min, std::optional<double> max, double value, bool noMaxEqual = false);
 
 }  // namespace portcullis::content::evals

@@ -16,14 +16,14 @@ struct ImageFacts {
 
   struct PerType {
     long count = 0;
-    double pixels = 0;                            // summed width * height
-    std::set<std::pair<long, long>> dimensions;   // (height, width)
+    double pixels = 0;                           // summed width * height
+    std::set<std::pair<long, long>> dimensions;  // (height, width)
   };
   // nullptr for a type ImageInfo does not know.
   const PerType* type(std::string_view name) const;
 
   std::map<std::string, PerType, std::less<>> types;  // "gif", "png", "jpeg", "all"
-  std::set<std::string> names;  // parts with a name whose size could be read
+  std::set<std::string> names;                        // parts with a name whose size could be read
 };
 
 }  // namespace portcullis::content::evals

@@ -5,10 +5,18 @@
 namespace portcullis::content::evals {
 namespace {
 
-uint32_t byteAt(std::string_view d, size_t i) { return static_cast<unsigned char>(d[i]); }
-uint32_t be16(std::string_view d, size_t i) { return byteAt(d, i) << 8 | byteAt(d, i + 1); }
-uint32_t le16(std::string_view d, size_t i) { return byteAt(d, i) | byteAt(d, i + 1) << 8; }
-uint32_t be32(std::string_view d, size_t i) { return be16(d, i) << 16 | be16(d, i + 2); }
+uint32_t byteAt(std::string_view d, size_t i) {
+  return static_cast<unsigned char>(d[i]);
+}
+uint32_t be16(std::string_view d, size_t i) {
+  return byteAt(d, i) << 8 | byteAt(d, i + 1);
+}
+uint32_t le16(std::string_view d, size_t i) {
+  return byteAt(d, i) | byteAt(d, i + 1) << 8;
+}
+uint32_t be32(std::string_view d, size_t i) {
+  return be16(d, i) << 16 | be16(d, i + 2);
+}
 
 std::optional<ImageSize> nonZero(uint32_t width, uint32_t height) {
   if (width == 0 || height == 0) return std::nullopt;

@@ -27,11 +27,11 @@ int countNeedlessQpEscapes(std::string_view line) {
 
 // m/((?:=09|=20)+)\s*$/: how many escaped blanks end the line.
 int trailingEscapedBlanks(std::string_view line) {
-  while (!line.empty() && std::string_view(" \t\n\r\f\v").find(line.back()) != std::string_view::npos)
+  while (!line.empty() &&
+         std::string_view(" \t\n\r\f\v").find(line.back()) != std::string_view::npos)
     line.remove_suffix(1);
   int count = 0;
-  while (line.size() >= 3 &&
-         (line.ends_with("=09") || line.ends_with("=20"))) {
+  while (line.size() >= 3 && (line.ends_with("=09") || line.ends_with("=20"))) {
     line.remove_suffix(3);
     ++count;
   }
@@ -56,9 +56,9 @@ int removeUnicodeEntities(std::string& line) {
 }
 
 bool isAsciiCharsetName(std::string_view charset) {
-  for (std::string_view alias : {"us-ascii", "ansi_x3.4-1968", "iso-ir-6", "ansi_x3.4-1986",
-                                 "iso_646.irv:1991", "ascii", "iso646-us", "us", "ibm367", "cp367",
-                                 "csascii"})
+  for (std::string_view alias :
+       {"us-ascii", "ansi_x3.4-1968", "iso-ir-6", "ansi_x3.4-1986", "iso_646.irv:1991", "ascii",
+        "iso646-us", "us", "ibm367", "cp367", "csascii"})
     if (contains(charset, alias)) return true;
   return false;
 }
@@ -74,8 +74,8 @@ bool isCharsetOkForLocales(std::string_view charset, const std::vector<std::stri
   while (cs.starts_with("3D")) cs.erase(0, 2);  // broken by quoted-printable
   if (cs == "USASCII" || cs == "ASCII" || cs == "IBM852" || cs == "XUNKNOWN" || cs == "ISO")
     return true;
-  for (std::string_view prefix : {"ISO8859", "ISO10646", "UTF", "UCS", "CP125", "WINDOWS",
-                                  "UNICODE11UTF7", "UNICODE11UTF8"})
+  for (std::string_view prefix :
+       {"ISO8859", "ISO10646", "UTF", "UCS", "CP125", "WINDOWS", "UNICODE11UTF7", "UNICODE11UTF8"})
     if (cs.starts_with(prefix)) return true;
   static const std::vector<std::pair<std::string_view, std::string_view>> forLocale = {
       {"ja",

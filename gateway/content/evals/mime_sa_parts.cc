@@ -26,7 +26,9 @@ bool isSpace(char c) {
 bool isWordChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 std::string toLower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = lower(c);
@@ -41,7 +43,9 @@ bool startsWithNoCase(std::string_view s, size_t at, std::string_view word) {
 bool allSpace(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return isSpace(c); });
 }
-bool hasNonSpace(std::string_view s) { return !allSpace(s); }
+bool hasNonSpace(std::string_view s) {
+  return !allSpace(s);
+}
 
 // /^[\041-\071\073-\176]+[ \t]*:/ (withBlanks) or /^[\041-\071\073-\176]+:/.
 bool looksLikeHeaderField(std::string_view line, bool withBlanks) {
@@ -175,8 +179,8 @@ SaContentType parseSaContentType(std::string_view value) {
   type = toLower(type);
   if (type.empty()) out.missing = true;
   bool textWord = type.starts_with("text") && (type.size() == 4 || !isWordChar(type[4]));
-  if (type.empty() || (textWord && type != "text/x-vcard" && type != "text/calendar" &&
-                       type != "text/html"))
+  if (type.empty() ||
+      (textWord && type != "text/x-vcard" && type != "text/calendar" && type != "text/html"))
     type = "text/plain";
   std::erase_if(type, [](char c) {
     auto u = static_cast<unsigned char>(c);
@@ -505,8 +509,7 @@ class TreeBuilder {
         bool hasBoundary = ct.hasBoundary && !ct.boundary.empty();
         std::string partBoundary = hasBoundary ? ct.boundary : boundary;
         tree_.parts[job.part].children.push_back(current);
-        queue_.push_back(
-            {current, true, std::move(partBoundary), std::move(*partLines), subparse});
+        queue_.push_back({current, true, std::move(partBoundary), std::move(*partLines), subparse});
         if (foundLastEnd) {
           --boundaryState_[boundary];
           current = tree_.parts.size();  // nothing pending
@@ -551,7 +554,8 @@ class TreeBuilder {
       pushBodyLine(*partLines, std::move(text));
     }
     // A part started but never finished is dropped, as SpamAssassin drops it.
-    if (current + 1 == tree_.parts.size() && tree_.parts.back().type.empty()) tree_.parts.pop_back();
+    if (current + 1 == tree_.parts.size() && tree_.parts.back().type.empty())
+      tree_.parts.pop_back();
     for (; lineCount > 0; --lineCount) {
       const std::string& rest = body[body.size() - lineCount];
       if (std::any_of(rest.begin(), rest.end(), [](char c) { return !isSpace(c) && c != '.'; })) {

@@ -13,5 +13,6 @@ TEST_CASE("check_for_uppercase", "[evals][mime]") {
   for (int i = 0; i < 10; ++i) calm += "this is a very calm line of text\n";
   CHECK(runEval("check_for_uppercase", calm, {"75", "100"}) == 0);
   // Under 200 characters of running text: no share at all.
-  CHECK(runEval("check_for_uppercase", "From: a@b.c\nSubject: s\n\nSHORT SHOUT\n", {"75", "100"}) == 0);
+  CHECK(runEval("check_for_uppercase", "From: a@b.c\nSubject: s\n\nSHORT SHOUT\n", {"75", "100"}) ==
+        0);
 }

@@ -8,8 +8,8 @@ namespace {
 std::string alternative(const std::string& text, const std::string& html) {
   return "From: a@example.com\nSubject: s\nMIME-Version: 1.0\n"
          "Content-Type: multipart/alternative; boundary=\"b1\"\n\n"
-         "--b1\nContent-Type: text/plain; charset=us-ascii\n\n" + text +
-         "\n--b1\nContent-Type: text/html; charset=us-ascii\n\n" + html + "\n--b1--\n";
+         "--b1\nContent-Type: text/plain; charset=us-ascii\n\n" +
+         text + "\n--b1\nContent-Type: text/html; charset=us-ascii\n\n" + html + "\n--b1--\n";
 }
 }  // namespace
 

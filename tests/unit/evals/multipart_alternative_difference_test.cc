@@ -8,8 +8,8 @@ namespace {
 std::string alternative(const std::string& text, const std::string& html) {
   return "From: a@example.com\nSubject: s\nMIME-Version: 1.0\n"
          "Content-Type: multipart/alternative; boundary=\"b1\"\n\n"
-         "--b1\nContent-Type: text/plain; charset=us-ascii\n\n" + text +
-         "\n--b1\nContent-Type: text/html; charset=us-ascii\n\n" + html + "\n--b1--\n";
+         "--b1\nContent-Type: text/plain; charset=us-ascii\n\n" +
+         text + "\n--b1\nContent-Type: text/html; charset=us-ascii\n\n" + html + "\n--b1--\n";
 }
 }  // namespace
 
@@ -17,6 +17,7 @@ TEST_CASE("multipart_alternative_difference", "[evals][mime]") {
   CHECK(runEval("multipart_alternative_difference",
                 alternative("nothing alike", "<p>buy cheap pills now</p>"), {"99", "100"}) == 1);
   CHECK(runEval("multipart_alternative_difference",
-                alternative("buy cheap pills now", "<p>buy cheap pills now</p>"), {"99", "100"}) == 0);
+                alternative("buy cheap pills now", "<p>buy cheap pills now</p>"),
+                {"99", "100"}) == 0);
   CHECK(runEval("multipart_alternative_difference", "From: a@b.c\n\nx\n", {"99", "100"}) == 0);
 }
