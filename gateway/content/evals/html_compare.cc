@@ -7,17 +7,7 @@
 
 namespace portcullis::content::evals {
 
-double perlNumber(std::string_view text) {
-  std::string s(text);
-  size_t i = 0;
-  while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n')) ++i;
-  const char* begin = s.c_str() + i;
-  // Perl reads decimal only: no hex, no "inf" from a rule's quoted number here.
-  if (*begin == '0' && (begin[1] == 'x' || begin[1] == 'X')) return 0;
-  char* end = nullptr;
-  double v = std::strtod(begin, &end);
-  return end == begin ? 0 : v;
-}
+// perlNumber: mime_eval_args.cc (one reading of Perl numbers for every family).
 
 bool htmlCompare(double value, std::string_view expr, bool* valid) {
   if (valid) *valid = false;
