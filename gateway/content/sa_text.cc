@@ -479,21 +479,45 @@ std::vector<std::string> SaMessageText::header(const rules::HeaderQuery& q) cons
          {"X-Message-Id", "Resent-Message-Id", "X-Original-Message-ID", "Message-Id"})
       collect(n);
   } else if (mime::iequals(q.name, "EnvelopeFrom")) {
-    // The envelope when the front door knows it; otherwise the headers a delivery agent
-    // writes, trusted only above the first Received line (PerMsgStatus::get_envelope_from).
+    // The envelope when the front door knows it; otherwise SpamAssassin's
+    // PerMsgStatus::get_envelope_from: the sender the last untrusted relay (else the first
+    // trusted one) recorded, then X-Envelope-From, Envelope-Sender and Return-Path, each only
+    // when no Received line comes before it (a fetchmail'd X-Sender means nothing is known).
     if (envelopeFrom_) return {*envelopeFrom_};
-    for (const char* name : {"X-Envelope-From", "Envelope-Sender", "Return-Path"}) {
-      bool belowReceived = false;
-      for (const auto& h : headers) {
-        if (mime::iequals(h.name, "Received")) belowReceived = true;
-        if (!mime::iequals(h.name, name)) continue;
-        if (belowReceived && std::string_view(name) != "Return-Path") return {};
-        auto addrs = parseHeaderAddresses(h.raw);
-        if (!addrs.empty() && addrs.front().address.find('@') != std::string::npos)
-          return {addrs.front().address};
-        break;
-      }
+    if (relays_) {
+      const relays::Relay* last = !relays_->untrusted.empty() ? &relays_->untrusted.front()
+                                  : !relays_->trusted.empty() ? &relays_->trusted.back()
+                                                              : nullptr;
+      if (last && last->envfrom.find('@') != std::string::npos && last->envfrom.find('@') > 0)
+        return {last->envfrom};
     }
+    auto firstAddress = [&](const char* name) -> std::optional<std::string> {
+      for (const auto& h : headers)
+        if (mime::iequals(h.name, name)) {
+          auto addrs = parseHeaderAddresses(h.raw);
+          return addrs.empty() ? std::string() : addrs.front().address;
+        }
+      return std::nullopt;
+    };
+    auto afterReceived = [&](const char* name) {
+      bool seenReceived = false;
+      for (const auto& h : headers) {
+        if (mime::iequals(h.name, "Received")) seenReceived = true;
+        if (mime::iequals(h.name, name)) return seenReceived;
+      }
+      return false;
+    };
+    if (auto sender = firstAddress("X-Sender"); sender && sender->find('@') != std::string::npos)
+      for (const auto& h : headers)
+        if (mime::iequals(h.name, "Received") && h.value.find("(fetchmail") != std::string::npos)
+          return {};
+    if (auto a = firstAddress("X-Envelope-From")) {
+      if (afterReceived("X-Envelope-From")) return {};
+      return {*a};
+    }
+    if (auto a = firstAddress("Envelope-Sender"); a && !afterReceived("Envelope-Sender"))
+      return {*a};
+    if (auto a = firstAddress("Return-Path"); a && !afterReceived("Return-Path")) return {*a};
     return {};
   } else {
     collect(q.name);

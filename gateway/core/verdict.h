@@ -30,7 +30,7 @@ struct Thresholds {
   std::optional<double> discard;
   std::optional<double> tempfail;
   std::optional<double> quarantine;
-  std::optional<double> addHeaders = 6.0;
+  std::optional<double> addHeaders = 5.0;  // SpamAssassin's required_score
 };
 
 struct Decision {

@@ -32,7 +32,7 @@ class ProxyTest(unittest.TestCase):
         self.assertTrue(data.startswith(b"Received: from client.test (unknown [127.0.0.1])"), data[:100])
         unfolded = data.replace(b"\r\n\t", b" ")
         self.assertIn(b"by gw.test (Portcullis) with ESMTP id", unfolded)
-        self.assertIn(b"X-Spam-Status: No, score=0.0 required=6.0 tests=", unfolded)
+        self.assertIn(b"X-Spam-Status: No, score=0.0 required=5.0 tests=", unfolded)
         # The client's dot-stuffed lines reach the downstream stuffed exactly the same way.
         self.assertIn(b"\r\n..starts with a dot\r\n...two dots\r\n", data)
         log = self.gw.log()
@@ -124,7 +124,7 @@ class VerdictThroughProxyTest(unittest.TestCase):
             code, _ = send_message(c, "a@sender.test", ["bob@example.com"], EXE_MAIL)
             self.assertEqual(code, 250)
             head = down.messages[0][2].split(b"\r\n\r\n")[0].replace(b"\r\n\t", b" ")
-            status = re.search(rb"X-Spam-Status: Yes, score=10\.0 required=6\.0 tests=(\S+)", head)
+            status = re.search(rb"X-Spam-Status: Yes, score=10\.0 required=5\.0 tests=(\S+)", head)
             self.assertIsNotNone(status, head)
             tests = status.group(1).split(b",")
             self.assertIn(b"ATTACHMENT_EXECUTABLE", tests)

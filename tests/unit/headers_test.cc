@@ -65,7 +65,7 @@ TEST_CASE("verdict headers list symbols") {
   auto d = v.decide({});
   auto hs = verdictHeaders(v, d, {});
   CHECK(hs.at(0).first == "X-Spam-Status");
-  CHECK(hs.at(0).second == "No, score=-5.0 required=6.0 tests=CLIENT_ALLOWLISTED");
+  CHECK(hs.at(0).second == "No, score=-5.0 required=5.0 tests=CLIENT_ALLOWLISTED");
 }
 
 // SpamAssassin writes the score with sprintf("%2.1f") (PerMsgStatus.pm
