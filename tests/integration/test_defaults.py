@@ -42,7 +42,7 @@ class DefaultsTest(unittest.TestCase):
                        "-o", f"rules.spamassassin_rules_dir={cls.stock}", "-o", f"rules.spamassassin_site_dir={cls.site}"]
 
     def symbols(self, r):
-        self.assertIn(r.returncode, (0, 1), r.stderr)
+        self.assertNotIn(r.returncode, (2, 4), r.stderr)  # any verdict, not a usage or run error
         return {s["name"]: s["score"] for s in json.loads(r.stdout)["symbols"]}
 
     def test_layering_stock_then_site_then_ours(self):
