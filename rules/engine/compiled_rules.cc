@@ -612,8 +612,10 @@ std::shared_ptr<const CompiledRules> CompiledRules::compile(ParsedRules parsed,
         }
       }
     }
-    // `tflags net` marks a network test whatever its type: -L does not run it either.
-    if (r.support == Support::Ok && !options.networkTests && r.hasFlag("net")) {
+    // `tflags net` marks a network test whatever its type: -L does not run it either. A meta
+    // with the flag still runs in SpamAssassin (over whatever its parts found).
+    if (r.support == Support::Ok && !options.networkTests && r.hasFlag("net") &&
+        r.target != Target::Meta) {
       im.networkOff[i] = 1;
       continue;
     }

@@ -38,6 +38,8 @@ meta    META_NET   NET_YES || LOCAL_NO
 meta    META_MISS  MISSING || LOCAL_YES
 body    NET_REGEX  /body/
 tflags  NET_REGEX  net
+meta    NET_META   LOCAL_YES
+tflags  NET_META   net
 freemail_domains gmail.com  *.example
 )";
 
@@ -78,7 +80,7 @@ TEST_CASE("eval: calls keep their arguments as written, quotes removed", "[rules
   REQUIRE(parsed.settings.size() == 1);
   CHECK(parsed.settings[0].key == "freemail_domains");
   CHECK(parsed.settings[0].value == "gmail.com  *.example");
-  CHECK(parsed.settings[0].line == 11);
+  CHECK(parsed.settings[0].line == 13);
 }
 
 TEST_CASE("eval: a malformed call is an error with file and line", "[rules][evals]") {
@@ -97,7 +99,8 @@ TEST_CASE("eval rules run through the catalog and the message's scope", "[rules]
   SECTION("without network tests, network evals do not run and metas read them as not hit") {
     auto c = compile(&catalog, false);
     auto h = hits(*c, &scope);
-    CHECK(h == std::set<std::string>{"LOCAL_YES", "META_LOCAL"});
+    // A meta flagged net still runs, over what its parts found (SpamAssassin does the same).
+    CHECK(h == std::set<std::string>{"LOCAL_YES", "META_LOCAL", "NET_META"});
     CHECK(std::find(scope.called.begin(), scope.called.end(), "NET_YES") == scope.called.end());
     const auto& header = c->report().byTarget[static_cast<int>(Target::Header)];
     CHECK(header.evalRun == 2);
@@ -105,8 +108,8 @@ TEST_CASE("eval rules run through the catalog and the message's scope", "[rules]
   }
   SECTION("with network tests they run") {
     auto c = compile(&catalog, true);
-    CHECK(hits(*c, &scope) ==
-          std::set<std::string>{"LOCAL_YES", "META_LOCAL", "NET_YES", "META_NET", "NET_REGEX"});
+    CHECK(hits(*c, &scope) == std::set<std::string>{"LOCAL_YES", "META_LOCAL", "NET_YES",
+                                                    "META_NET", "NET_REGEX", "NET_META"});
   }
   SECTION("a missing function is skipped with its name, and so is a meta over it") {
     auto c = compile(&catalog, true);
