@@ -4,6 +4,7 @@
 #include <cctype>
 #include <set>
 
+#include "gateway/content/relays/received_parser.h"
 #include "gateway/core/ip_address.h"
 #include "rules/engine/full_regex.h"
 
@@ -64,19 +65,8 @@ bool isTrusted(const EvalContext& ctx, const std::string& ip) {
 }  // namespace
 
 bool isPrivateAddress(std::string_view text) {
-  auto parsed = core::IpAddress::parse(text);
-  if (!parsed) return false;
-  core::IpAddress a = parsed->unmapped();
-  const auto& b = a.bytes;
-  if (!a.v6) {
-    return b[0] == 10 || b[0] == 127 || (b[0] == 169 && b[1] == 254) ||
-           (b[0] == 172 && b[1] >= 16 && b[1] <= 31) || (b[0] == 192 && b[1] == 168) ||
-           (b[0] == 100 && b[1] >= 64 && b[1] <= 127);
-  }
-  bool loopback =
-      std::all_of(b.begin(), b.end() - 1, [](uint8_t x) { return x == 0; }) && b[15] == 1;
-  bool linkLocal = b[0] == 0xfe && (b[1] & 0xc0) == 0x80;
-  return loopback || linkLocal;
+  // One definition of SpamAssassin's IP_PRIVATE: the relay analysis's.
+  return relays::isSaPrivateAddress(text);
 }
 
 std::vector<std::string> rblAddresses(const EvalContext& ctx, std::string_view set, bool nice) {
