@@ -2,9 +2,11 @@
 """X-Spam-Relays-Trusted and -Untrusted: SpamAssassin's relay analysis (Received.pm) versus
 Portcullis's (gateway/content/relays), on the same messages, with SpamAssassin's stock settings
 and no trusted_networks. Prints how many messages get byte-identical texts and the first
-differences. A developer's tool, run by hand (reads ../shared).
+differences. A developer's tool, run by hand. By default it reads the 100-message sample in
+tests/data/spamassassin-sample (in every clone); --shared reads the whole public corpus from
+../shared (PORTCULLIS_SHARED), which only the project's own machines have.
 
-usage: relays_agreement.py [--sample N] [--show N]
+usage: relays_agreement.py [--sample N] [--show N] [--shared | --corpus DIR]
 """
 import argparse
 import os
@@ -16,6 +18,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 SHARED = os.environ.get("PORTCULLIS_SHARED", os.path.join(ROOT, "..", "shared"))
+SAMPLE = os.path.join(ROOT, "tests", "data", "spamassassin-sample")
 DUMP = os.environ.get("RELAY_DUMP", os.path.join(ROOT, "build", "tests", "relay_dump"))
 
 PERL = r'''
@@ -40,10 +43,12 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sample", type=int, default=500)
     ap.add_argument("--show", type=int, default=10)
+    ap.add_argument("--shared", action="store_true")
+    ap.add_argument("--corpus")
     args = ap.parse_args()
-    base = os.path.join(SHARED, "corpora", "spamassassin-public-corpus")
+    base = args.corpus or (os.path.join(SHARED, "corpora", "spamassassin-public-corpus") if args.shared else SAMPLE)
     files = sorted(os.path.join(d, f) for d, _, fs in os.walk(base) for f in fs
-                   if f not in ("labels.tsv", "LICENSE", "NOTICE") and not f.endswith(".md"))
+                   if f not in ("labels.tsv", "LICENSE", "NOTICE", "README.md") and not f.endswith(".md"))
     random.Random(16).shuffle(files)
     files = files[:args.sample] if args.sample else files
     with tempfile.NamedTemporaryFile("w", suffix=".pl", delete=False) as pl:
