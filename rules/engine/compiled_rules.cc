@@ -101,51 +101,75 @@ std::string sha256Hex(const std::string& data) {
   return out;
 }
 
-// A compiled database on disk, with the patterns the build demoted, so that a restart or a
-// reload with unchanged rules skips Hyperscan's compiler (a minute for the stock rules).
-// Format: "portcullis-hsdb 1\n" <demoted count> lines "<rule index> <path>\n", then the
-// bytes of hs_serialize_database.
-struct CachedDb {
+// The compiled databases of one target on disk, with the patterns the build demoted, so that
+// a restart or a reload with unchanged rules skips Hyperscan's compiler (a minute for the
+// stock rules). A target has one database, or one per header group.
+// Format: "portcullis-hsdb 2\n" <demoted count> lines "<rule index> <path>\n", <database
+// count> "\n", then per database "<length>\n" and the bytes of hs_serialize_database
+// (length 0: the part has no pattern for Hyperscan).
+struct CachedDbs {
   std::vector<std::pair<size_t, int>> demoted;
-  hs_database_t* db = nullptr;
+  std::vector<hs_database_t*> dbs;
+  ~CachedDbs() {
+    for (hs_database_t* db : dbs)
+      if (db) hs_free_database(db);
+  }
 };
 
-bool loadCachedDb(const std::filesystem::path& file, CachedDb* out) {
+bool loadCachedDbs(const std::filesystem::path& file, size_t expected, CachedDbs* out) {
   std::ifstream in(file, std::ios::binary);
   if (!in) return false;
   std::string magic;
   size_t count = 0;
-  if (!std::getline(in, magic) || magic != "portcullis-hsdb 1" || !(in >> count)) return false;
+  if (!std::getline(in, magic) || magic != "portcullis-hsdb 2" || !(in >> count)) return false;
   for (size_t k = 0; k < count; ++k) {
     size_t rule;
     int path;
     if (!(in >> rule >> path)) return false;
     out->demoted.emplace_back(rule, path);
   }
-  in.get();  // the newline after the list
-  std::stringstream rest;
-  rest << in.rdbuf();
-  std::string bytes = rest.str();
-  return hs_deserialize_database(bytes.data(), bytes.size(), &out->db) == HS_SUCCESS;
+  size_t databases = 0;
+  if (!(in >> databases) || databases != expected) return false;
+  std::string bytes;
+  for (size_t k = 0; k < databases; ++k) {
+    size_t length = 0;
+    if (!(in >> length) || in.get() != '\n') return false;
+    hs_database_t* db = nullptr;
+    if (length) {
+      bytes.resize(length);
+      if (!in.read(bytes.data(), static_cast<std::streamsize>(length))) return false;
+      if (hs_deserialize_database(bytes.data(), length, &db) != HS_SUCCESS) return false;
+    }
+    out->dbs.push_back(db);
+  }
+  return true;
 }
 
-void storeCachedDb(const std::filesystem::path& file,
-                   const std::vector<std::pair<size_t, int>>& demoted, const hs_database_t* db) {
-  char* bytes = nullptr;
-  size_t length = 0;
-  if (hs_serialize_database(db, &bytes, &length) != HS_SUCCESS) return;
+void storeCachedDbs(const std::filesystem::path& file,
+                    const std::vector<std::pair<size_t, int>>& demoted,
+                    const std::vector<const hs_database_t*>& dbs) {
   std::error_code ec;
   std::filesystem::create_directories(file.parent_path(), ec);
   auto tmp = file;
   tmp += ".tmp" + std::to_string(::getpid());
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << "portcullis-hsdb 1\n" << demoted.size() << "\n";
+    out << "portcullis-hsdb 2\n" << demoted.size() << "\n";
     for (const auto& [rule, path] : demoted) out << rule << " " << path << "\n";
-    out.write(bytes, static_cast<std::streamsize>(length));
+    out << dbs.size() << "\n";
+    for (const hs_database_t* db : dbs) {
+      char* bytes = nullptr;
+      size_t length = 0;
+      if (db && hs_serialize_database(db, &bytes, &length) != HS_SUCCESS) {
+        ec = std::make_error_code(std::errc::io_error);
+        break;
+      }
+      out << length << "\n";
+      if (length) out.write(bytes, static_cast<std::streamsize>(length));
+      free(bytes);
+    }
     if (!out) ec = std::make_error_code(std::errc::io_error);
   }
-  free(bytes);
   if (!ec) std::filesystem::rename(tmp, file, ec);
   if (ec) std::filesystem::remove(tmp, ec);
 }
@@ -194,7 +218,10 @@ struct CompiledRules::Impl {
   std::vector<std::unique_ptr<FullRegex>> full;
   std::unique_ptr<std::once_flag[]> lazyOnce;
   mutable std::vector<std::unique_ptr<FullRegex>> lazy;  // for explain only
-  std::array<TargetDb, 5> dbs;
+  // One database per target, except headers: one per header group, so that a header's value
+  // is scanned against its own rules only (a message has dozens of header values, and the
+  // header rules number hundreds).
+  std::array<std::vector<TargetDb>, 5> dbs;
   std::vector<HeaderGroup> groups;
   std::vector<int> groupOf;
   // What each header rule scores on the empty value, which is what most queries get (the
@@ -209,8 +236,9 @@ struct CompiledRules::Impl {
   int scoreSet = 0;
 
   ~Impl() {
-    for (auto& d : dbs)
-      if (d.db) hs_free_database(d.db);
+    for (auto& target : dbs)
+      for (auto& d : target)
+        if (d.db) hs_free_database(d.db);
     if (prototype) hs_free_scratch(prototype);
   }
 
@@ -224,15 +252,18 @@ struct CompiledRules::Impl {
   }
 
   bool buildTarget(Target t, const std::string& cacheDir, std::string* error);
+  // Builds one database over `members` into `tdb`, demoting a pattern Hyperscan refuses at
+  // build time (recorded in `demoted`).
+  bool compileDb(Target t, const std::vector<size_t>& members, TargetDb& tdb,
+                 std::vector<std::pair<size_t, int>>& demoted, std::string* error);
   void buildHeaderGroups();
   // Runs the rules of header group `g` over one value, adding their hits to `hits` (rules
   // already hit once and not counting `multiple` are skipped).
   template <typename Confirm>
   void matchHeaderValue(size_t g, std::string_view value, ValueHits& hits, Confirm& confirm) const {
-    const TargetDb& hdb = dbs[targetSlot(Target::Header)];
+    const TargetDb& hdb = dbs[targetSlot(Target::Header)][g];
     auto consider = [&](size_t i) {
-      if (groupOf[i] == static_cast<int>(g) && (!hits[i] || rules[i].multiple))
-        confirm(i, value, hits[i]);
+      if (!hits[i] || rules[i].multiple) confirm(i, value, hits[i]);
     };
     hs_scratch_t* scratch = hdb.db ? scratchCache().get(generation, prototype) : nullptr;
     if (scratch) {
@@ -251,7 +282,6 @@ struct CompiledRules::Impl {
 };
 
 bool CompiledRules::Impl::buildTarget(Target t, const std::string& cacheDir, std::string* error) {
-  TargetDb& tdb = dbs[targetSlot(t)];
   std::vector<size_t> members;
   for (size_t i = 0; i < rules.size(); ++i) {
     const Rule& r = rules[i];
@@ -290,16 +320,41 @@ bool CompiledRules::Impl::buildTarget(Target t, const std::string& cacheDir, std
     }
     members.push_back(i);
   }
+  // The parts: one database for the target, or one per header group.
+  std::vector<std::vector<size_t>> parts(t == Target::Header ? groups.size() : 1);
+  for (size_t i : members) {
+    if (t != Target::Header) {
+      parts[0].push_back(i);
+    } else if (groupOf[i] >= 0) {
+      parts[static_cast<size_t>(groupOf[i])].push_back(i);
+    }
+  }
+  std::vector<TargetDb>& tdbs = dbs[targetSlot(t)];
+  tdbs.assign(parts.size(), TargetDb{});
+  auto sortMembers = [&] {
+    for (size_t k = 0; k < parts.size(); ++k) {
+      TargetDb& tdb = tdbs[k];
+      tdb.ruleOfId.clear();
+      tdb.fullOnly.clear();
+      for (size_t i : parts[k]) {
+        if (paths[i] == MatchPath::NotRun) continue;
+        (paths[i] == MatchPath::FullOnly ? tdb.fullOnly : tdb.ruleOfId).push_back(i);
+      }
+    }
+  };
   std::filesystem::path cacheFile;
   if (!cacheDir.empty()) {
     std::string key = std::string(hs_version()) + "\n";
-    for (size_t i : members)
-      key += std::to_string(i) + " " + std::to_string(static_cast<int>(paths[i])) + " " +
-             std::to_string(hsFlags(rules[i].regex)) + " " + hsPattern[i] + "\n";
+    for (size_t k = 0; k < parts.size(); ++k) {
+      key += "part " + std::to_string(k) + "\n";
+      for (size_t i : parts[k])
+        key += std::to_string(i) + " " + std::to_string(static_cast<int>(paths[i])) + " " +
+               std::to_string(hsFlags(rules[i].regex)) + " " + hsPattern[i] + "\n";
+    }
     cacheFile = std::filesystem::path(cacheDir) /
                 (std::string(targetName(t)) + "-" + sha256Hex(key) + ".hsdb");
-    CachedDb cached;
-    if (loadCachedDb(cacheFile, &cached)) {
+    CachedDbs cached;
+    if (loadCachedDbs(cacheFile, parts.size(), &cached)) {
       for (auto [rule, path] : cached.demoted) {
         if (rule >= rules.size()) break;
         paths[rule] = static_cast<MatchPath>(path);
@@ -313,32 +368,34 @@ bool CompiledRules::Impl::buildTarget(Target t, const std::string& cacheDir, std
           rules[rule].reason = "neither Hyperscan nor the full engine accepts the pattern";
         }
       }
-      for (size_t i : members) {
-        if (paths[i] == MatchPath::NotRun) continue;
-        if (paths[i] == MatchPath::FullOnly) {
-          tdb.fullOnly.push_back(i);
-          continue;
-        }
-        tdb.ruleOfId.push_back(i);
-      }
-      tdb.db = cached.db;
+      sortMembers();
+      for (size_t k = 0; k < parts.size(); ++k) std::swap(tdbs[k].db, cached.dbs[k]);
       return true;
     }
   }
   std::vector<std::pair<size_t, int>> demoted;
+  for (size_t k = 0; k < parts.size(); ++k)
+    if (!compileDb(t, parts[k], tdbs[k], demoted, error)) return false;
+  sortMembers();
+  if (!cacheFile.empty()) {
+    std::vector<const hs_database_t*> built;
+    for (const TargetDb& tdb : tdbs) built.push_back(tdb.db);
+    storeCachedDbs(cacheFile, demoted, built);
+  }
+  return true;
+}
+
+bool CompiledRules::Impl::compileDb(Target t, const std::vector<size_t>& members, TargetDb& tdb,
+                                    std::vector<std::pair<size_t, int>>& demoted,
+                                    std::string* error) {
   // Hyperscan can refuse a pattern at database build time that expression_info accepted
   // (resource limits): demote that one pattern and build again.
   for (int attempt = 0; attempt < 1000; ++attempt) {
     std::vector<const char*> patterns;
     std::vector<unsigned> flags, ids;
     tdb.ruleOfId.clear();
-    tdb.fullOnly.clear();
     for (size_t i : members) {
-      if (paths[i] == MatchPath::NotRun) continue;
-      if (paths[i] == MatchPath::FullOnly) {
-        tdb.fullOnly.push_back(i);
-        continue;
-      }
+      if (paths[i] == MatchPath::NotRun || paths[i] == MatchPath::FullOnly) continue;
       unsigned f = hsFlags(rules[i].regex);
       if (paths[i] == MatchPath::Prefilter) f |= HS_FLAG_PREFILTER;
       ids.push_back(static_cast<unsigned>(tdb.ruleOfId.size()));
@@ -346,7 +403,7 @@ bool CompiledRules::Impl::buildTarget(Target t, const std::string& cacheDir, std
       patterns.push_back(hsPattern[i].c_str());
       flags.push_back(f);
     }
-    if (patterns.empty()) return true;  // nothing to cache: every rule runs on the full engine
+    if (patterns.empty()) return true;  // every rule of the part runs on the full engine
     hs_compile_error_t* err = nullptr;
     hs_database_t* db = nullptr;
     hs_error_t rc =
@@ -354,7 +411,6 @@ bool CompiledRules::Impl::buildTarget(Target t, const std::string& cacheDir, std
                          static_cast<unsigned>(patterns.size()), HS_MODE_BLOCK, nullptr, &db, &err);
     if (rc == HS_SUCCESS) {
       tdb.db = db;
-      if (!cacheFile.empty()) storeCachedDb(cacheFile, demoted, db);
       return true;
     }
     int bad = err ? err->expression : -1;
@@ -477,7 +533,7 @@ ScanResult CompiledRules::Impl::scan(const MessageText& text, bool explain, cons
   };
 
   auto scanBuffers = [&](Target t, const auto& buffers, size_t subjectLines) {
-    const TargetDb& tdb = dbs[targetSlot(t)];
+    const TargetDb& tdb = dbs[targetSlot(t)].front();
     for (size_t b = 0; b < buffers.size() && !shouldStop(); ++b) {
       std::string_view buf = buffers[b];
       auto consider = [&](size_t i) {
@@ -515,6 +571,7 @@ ScanResult CompiledRules::Impl::scan(const MessageText& text, bool explain, cons
   std::vector<int> local(rules.size(), 0);
   for (size_t g = 0; g < groups.size() && !shouldStop(); ++g) {
     const HeaderGroup& group = groups[g];
+    if (group.rules.empty()) continue;
     for (size_t i : group.rules) local[i] = 0;
     bool present;
     if (group.query.anyPart) {
@@ -625,6 +682,8 @@ std::shared_ptr<const CompiledRules> CompiledRules::compile(ParsedRules parsed,
       if (eval) im.evalRules.push_back(i);
     }
   }
+  // Header groups first: the header target builds one database per group.
+  im.buildHeaderGroups();
   // The targets build in parallel (each touches only its own rules); Hyperscan's compiler is
   // the slow part of loading a large rule set.
   std::vector<std::future<std::pair<bool, std::string>>> builds;
@@ -643,15 +702,22 @@ std::shared_ptr<const CompiledRules> CompiledRules::compile(ParsedRules parsed,
     }
   }
   if (!built) return nullptr;
-  for (const auto& tdb : im.dbs) {
-    if (tdb.db && hs_alloc_scratch(tdb.db, &im.prototype) != HS_SUCCESS) {
-      *error = "cannot allocate Hyperscan scratch";
-      return nullptr;
-    }
-  }
+  for (const auto& target : im.dbs)
+    for (const auto& tdb : target)
+      if (tdb.db && hs_alloc_scratch(tdb.db, &im.prototype) != HS_SUCCESS) {
+        *error = "cannot allocate Hyperscan scratch";
+        return nullptr;
+      }
+  // A header rule the build found no engine for leaves its group (a negated one would
+  // otherwise read as hit).
+  for (auto& group : im.groups)
+    std::erase_if(group.rules, [&im](size_t i) {
+      if (im.paths[i] != MatchPath::NotRun) return false;
+      im.groupOf[i] = -1;
+      return true;
+    });
   im.parseMetas();
   im.orderMetas();
-  im.buildHeaderGroups();
   // The empty value, scanned once for every header rule (the group does not matter: each
   // rule is confirmed against its own group's value).
   im.emptyValueHits.assign(n, 0);

@@ -188,8 +188,10 @@ bool MetaExpression::parse(std::string_view expr, std::string* error) {
 }
 
 double MetaExpression::evaluate(const std::function<double(size_t)>& value) const {
-  std::vector<double> stack;
-  stack.reserve(16);
+  // Reused per thread: hundreds of metas are evaluated per message, and the callback only
+  // reads values (it never evaluates another expression on this thread).
+  thread_local std::vector<double> stack;
+  stack.clear();
   size_t pc = 0;
   while (pc < code_.size()) {
     const Instr& in = code_[pc];

@@ -389,3 +389,47 @@ TEST_CASE(
   CHECK(gtube);
   for (const auto& s : out.symbols) CHECK(s.name.rfind("__", 0) != 0);  // sub-rules never surface
 }
+
+TEST_CASE("Header groups scan their own rules only, and the database cache gives the same hits",
+          "[rules]") {
+  // Rules on different headers, with patterns that would match the other header's value: a
+  // rule must only ever see the header it names, also when loaded back from the cache.
+  const std::string text =
+      "header SUBJ_WIN Subject =~ /win/\n"
+      "header FROM_WIN From =~ /win/\n"
+      "header NOT_SUBJ_WIN Subject !~ /win/\n"
+      "header SUBJ_BACKREF Subject =~ /(a)\\1/\n"  // no Hyperscan path: the full engine
+      "header MAILER_X X-Mailer =~ /^x/ [if-unset: xyz]\n"
+      "body BODY_WIN /win/\n";
+  SimpleMessageText t;
+  t.headers = {{"Subject", "you win, aa"}, {"From", "someone@example.com"}};
+  t.bodyLines = {"plain text"};
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("portcullis-hsdb-test-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  auto compileCached = [&] {
+    RuleFileParser p;
+    p.addText(text, "test.cf");
+    CompileOptions o;
+    o.cacheDir = dir.string();
+    std::string err;
+    auto c = CompiledRules::compile(p.finish(), o, &err);
+    INFO(err);
+    REQUIRE(c);
+    return c;
+  };
+  const std::set<std::string> expected{"SUBJ_WIN", "SUBJ_BACKREF", "MAILER_X"};
+  auto fresh = compileCached();
+  CHECK(hitNames(*fresh, t) == expected);
+  size_t files = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    files += e.path().extension() == ".hsdb";
+  CHECK(files >= 2);  // header and body
+  CHECK(hitNames(*compileCached(), t) == expected);
+  // A damaged cache file is ignored and rebuilt, not trusted.
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    if (e.path().string().find("header") != std::string::npos)
+      std::ofstream(e.path(), std::ios::binary | std::ios::trunc) << "portcullis-hsdb 2\n0\n9\n";
+  CHECK(hitNames(*compileCached(), t) == expected);
+  std::filesystem::remove_all(dir);
+}

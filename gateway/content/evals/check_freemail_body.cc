@@ -11,7 +11,7 @@ int checkFreemailBody(const FreemailConfig& config, const EvalContext& ctx,
   const auto& emails = freemailBodyEmails(config, ctx);
   if (!emails) return 0;
   if (args.empty()) return emails->empty() ? 0 : 1;
-  auto re = PcrePattern::compile(args[0], false);
+  auto re = PcrePattern::ofRuleArgument(args[0], false);
   if (!re) return 0;
   for (const std::string& email : *emails)
     if (re->search(email)) return 1;

@@ -11,9 +11,9 @@ namespace portcullis::content::evals {
 int checkFreemailFrom(const FreemailConfig& config, const EvalContext& ctx,
                       const std::vector<std::string>& args) {
   if (!config.available()) return 0;
-  std::unique_ptr<PcrePattern> re;
+  std::shared_ptr<const PcrePattern> re;
   if (!args.empty()) {
-    re = PcrePattern::compile(args[0], false);
+    re = PcrePattern::ofRuleArgument(args[0], false);
     if (!re) return 0;
   }
   std::set<std::string> addresses;

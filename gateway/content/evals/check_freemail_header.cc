@@ -8,9 +8,9 @@ namespace portcullis::content::evals {
 int checkFreemailHeader(const FreemailConfig& config, const EvalContext& ctx,
                         const std::vector<std::string>& args) {
   if (!config.available() || args.empty() || args[0].empty()) return 0;
-  std::unique_ptr<PcrePattern> re;
+  std::shared_ptr<const PcrePattern> re;
   if (args.size() > 1) {
-    re = PcrePattern::compile(args[1], false);
+    re = PcrePattern::ofRuleArgument(args[1], false);
     if (!re) return 0;
   }
   for (const std::string& email : lowerAddresses(ctx, args[0])) {

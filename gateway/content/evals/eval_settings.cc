@@ -4,10 +4,14 @@
 
 namespace portcullis::content::evals {
 
+EvalSettings::EvalSettings(std::vector<rules::Setting> settings) : settings_(std::move(settings)) {
+  for (size_t i = 0; i < settings_.size(); ++i) byKey_[settings_[i].key].push_back(i);
+}
+
 std::vector<std::string_view> EvalSettings::values(std::string_view key) const {
   std::vector<std::string_view> out;
-  for (const auto& s : settings_)
-    if (s.key == key) out.push_back(s.value);
+  if (auto it = byKey_.find(key); it != byKey_.end())
+    for (size_t i : it->second) out.push_back(settings_[i].value);
   return out;
 }
 
@@ -26,9 +30,8 @@ std::vector<std::string> EvalSettings::words(std::string_view key) const {
 }
 
 std::string_view EvalSettings::last(std::string_view key, std::string_view fallback) const {
-  for (auto it = settings_.rbegin(); it != settings_.rend(); ++it)
-    if (it->key == key) return it->value;
-  return fallback;
+  auto it = byKey_.find(key);
+  return it == byKey_.end() ? fallback : std::string_view(settings_[it->second.back()].value);
 }
 
 }  // namespace portcullis::content::evals

@@ -3,6 +3,7 @@
 #pragma once
 #include <string>
 #include <string_view>
+#include <map>
 #include <vector>
 
 #include "rules/engine/rule_file_parser.h"
@@ -12,7 +13,7 @@ namespace portcullis::content::evals {
 class EvalSettings {
  public:
   EvalSettings() = default;
-  explicit EvalSettings(std::vector<rules::Setting> settings) : settings_(std::move(settings)) {}
+  explicit EvalSettings(std::vector<rules::Setting> settings);
   // Every value given for `key` (lower case), in order.
   std::vector<std::string_view> values(std::string_view key) const;
   // Every blank-separated word of every value given for `key`, in order.
@@ -23,6 +24,9 @@ class EvalSettings {
 
  private:
   std::vector<rules::Setting> settings_;
+  // Positions in settings_ per key, in order: the stock files hold thousands of settings, and
+  // evals look keys up for every message.
+  std::map<std::string, std::vector<size_t>, std::less<>> byKey_;
 };
 
 }  // namespace portcullis::content::evals

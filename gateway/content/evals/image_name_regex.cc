@@ -7,7 +7,7 @@
 namespace portcullis::content::evals {
 
 int imageNameRegex(const EvalContext& ctx, const std::vector<std::string>& args) {
-  if (args.empty()) return 0;
+  if (args.empty() || ctx.facts<ImageFacts>().names.empty()) return 0;
   try {
     // The rule's pattern may be written /.../flags; a bare pattern is taken as it is.
     std::string pattern = args[0];

@@ -3,6 +3,9 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include <map>
+#include <mutex>
+
 namespace portcullis::content::evals {
 namespace {
 
@@ -35,6 +38,25 @@ std::unique_ptr<PcrePattern> PcrePattern::compile(std::string_view pattern, bool
   if (!c) return nullptr;
   pcre2_jit_compile(c, PCRE2_JIT_COMPLETE);  // the interpreter runs it if JIT is unavailable
   return std::unique_ptr<PcrePattern>(new PcrePattern(c));
+}
+
+std::shared_ptr<const PcrePattern> PcrePattern::ofRuleArgument(std::string_view pattern,
+                                                               bool caseless) {
+  // Rule arguments only, so the cache stays as small as the rule files; past the cap (a rule
+  // set churned by many reloads) a pattern is compiled for the call instead of kept.
+  constexpr size_t kCap = 4096;
+  static std::mutex lock;
+  static std::map<std::pair<std::string, bool>, std::shared_ptr<const PcrePattern>, std::less<>>
+      cache;
+  std::pair<std::string, bool> key{std::string(pattern), caseless};
+  {
+    std::lock_guard guard(lock);
+    if (auto it = cache.find(key); it != cache.end()) return it->second;
+  }
+  std::shared_ptr<const PcrePattern> compiled = compile(pattern, caseless);
+  std::lock_guard guard(lock);
+  if (cache.size() < kCap) cache.emplace(std::move(key), compiled);
+  return compiled;
 }
 
 PcrePattern::~PcrePattern() {

@@ -19,6 +19,10 @@ class PcrePattern {
 
   // Null when the pattern does not compile.
   static std::unique_ptr<PcrePattern> compile(std::string_view pattern, bool caseless);
+  // The same, for a pattern written in a rule's arguments: compiled once per process and
+  // shared (rule files hold a bounded number of them; messages do not add entries).
+  static std::shared_ptr<const PcrePattern> ofRuleArgument(std::string_view pattern,
+                                                            bool caseless);
   ~PcrePattern();
   PcrePattern(const PcrePattern&) = delete;
   PcrePattern& operator=(const PcrePattern&) = delete;
