@@ -8,17 +8,22 @@ namespace portcullis::mime {
 
 namespace {
 
-bool isBlock(GumboTag t) {
+// The white space SpamAssassin's HTML renderer (HTML.pm html_whitespace) puts for a tag, at
+// its start tag and again at its end tag: a line break, a space, or a paragraph break. Body
+// rules see paragraphs, so where these fall decides what a rule like __BODY_TEXT_LINE counts.
+std::string_view tagWhitespace(GumboTag t) {
   switch (t) {
-    case GUMBO_TAG_P: case GUMBO_TAG_DIV: case GUMBO_TAG_BR: case GUMBO_TAG_LI: case GUMBO_TAG_TR:
-    case GUMBO_TAG_TD: case GUMBO_TAG_TH: case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3:
-    case GUMBO_TAG_H4: case GUMBO_TAG_H5: case GUMBO_TAG_H6: case GUMBO_TAG_TABLE: case GUMBO_TAG_UL:
-    case GUMBO_TAG_OL: case GUMBO_TAG_BLOCKQUOTE: case GUMBO_TAG_PRE: case GUMBO_TAG_HR:
-    case GUMBO_TAG_SECTION: case GUMBO_TAG_ARTICLE: case GUMBO_TAG_HEADER: case GUMBO_TAG_FOOTER:
-    case GUMBO_TAG_CENTER: case GUMBO_TAG_FORM: case GUMBO_TAG_DL: case GUMBO_TAG_DT: case GUMBO_TAG_DD:
-      return true;
+    case GUMBO_TAG_BR: case GUMBO_TAG_DIV:
+      return "\n";
+    case GUMBO_TAG_LI: case GUMBO_TAG_TH: case GUMBO_TAG_TD: case GUMBO_TAG_DT: case GUMBO_TAG_DD:
+    case GUMBO_TAG_EMBED: case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3:
+    case GUMBO_TAG_H4: case GUMBO_TAG_H5: case GUMBO_TAG_H6:
+      return " ";
+    case GUMBO_TAG_P: case GUMBO_TAG_HR: case GUMBO_TAG_BLOCKQUOTE: case GUMBO_TAG_PRE:
+    case GUMBO_TAG_LISTING: case GUMBO_TAG_PLAINTEXT: case GUMBO_TAG_XMP: case GUMBO_TAG_TITLE:
+      return "\n\n";
     default:
-      return false;
+      return {};
   }
 }
 
@@ -28,9 +33,15 @@ bool isInvisible(GumboTag t) {
 }
 
 void appendText(std::string& out, std::string_view text) {
-  // Collapse runs of white space as a browser does.
-  for (char c : text) {
-    const bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+  // Runs of white space in text read as one space (HTML.pm's display_text); none right after
+  // a tag's line or paragraph break.
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+    if (c == '\xC2' && i + 1 < text.size() && text[i + 1] == '\xA0') {  // NBSP shows as a space
+      space = true;
+      ++i;
+    }
     if (space) {
       if (!out.empty() && out.back() != ' ' && out.back() != '\n') out.push_back(' ');
     } else {
@@ -39,9 +50,11 @@ void appendText(std::string& out, std::string_view text) {
   }
 }
 
-void newline(std::string& out) {
-  while (!out.empty() && out.back() == ' ') out.pop_back();
-  if (!out.empty() && out.back() != '\n') out.push_back('\n');
+// A tag's white space, not merged with the break before it: two <br> make a paragraph break.
+void appendWhitespace(std::string& out, std::string_view ws) {
+  if (ws.empty()) return;
+  if (!out.empty() && out.back() == ' ') out.pop_back();  // the trailing space text left
+  out += ws;
 }
 
 // Gumbo's tree has html and body above what the budget counted; the slack covers those. A
@@ -67,10 +80,16 @@ void collect(const GumboNode* node, RenderedHtml& r, int depth, int maxDepth) {
         if (a->value && *a->value) r.urls.emplace_back(a->value);
     }
     if (el.tag == GUMBO_TAG_TITLE) {
+      // SpamAssassin shows the title's text in the body too, as a paragraph of its own.
+      std::string title;
       for (unsigned i = 0; i < el.children.length; ++i) {
         auto* c = static_cast<const GumboNode*>(el.children.data[i]);
-        if (c->type == GUMBO_NODE_TEXT) appendText(r.title, c->v.text.text);
+        if (c->type == GUMBO_NODE_TEXT) appendText(title, c->v.text.text);
       }
+      if (r.title.empty()) r.title = title;
+      appendWhitespace(r.text, "\n\n");
+      appendText(r.text, title);
+      appendWhitespace(r.text, "\n\n");
       return;
     }
     if (isInvisible(el.tag)) {
@@ -81,18 +100,23 @@ void collect(const GumboNode* node, RenderedHtml& r, int depth, int maxDepth) {
           collect(static_cast<const GumboNode*>(children->data[i]), hidden, depth + 1, maxDepth);
         r.urls.insert(r.urls.end(), hidden.urls.begin(), hidden.urls.end());
         if (r.title.empty()) r.title = hidden.title;
+        if (!hidden.title.empty()) {
+          appendWhitespace(r.text, "\n\n");
+          appendText(r.text, hidden.title);
+          appendWhitespace(r.text, "\n\n");
+        }
         if (r.cut == HtmlCut::None) r.cut = hidden.cut;
       }
       return;
     }
-    if (el.tag == GUMBO_TAG_IMG) {
-      if (const GumboAttribute* alt = gumbo_get_attribute(&el.attributes, "alt")) appendText(r.text, alt->value);
-    }
-    if (isBlock(el.tag)) newline(r.text);
+    // Only tags written in the source: HTML.pm sees no tag the parser implies (a <p> that a
+    // <div> closes, an implied <tbody>), and those would add breaks it does not have.
+    if (el.original_tag.length) appendWhitespace(r.text, tagWhitespace(el.tag));
   }
   for (unsigned i = 0; i < children->length; ++i)
     collect(static_cast<const GumboNode*>(children->data[i]), r, depth + 1, maxDepth);
-  if (node->type == GUMBO_NODE_ELEMENT && isBlock(node->v.element.tag)) newline(r.text);
+  if (node->type == GUMBO_NODE_ELEMENT && node->v.element.original_end_tag.length)
+    appendWhitespace(r.text, tagWhitespace(node->v.element.tag));
 }
 
 // What lies past the budget, read from the tokens alone: its text (raw-text contents such as
@@ -109,7 +133,7 @@ void renderTail(std::string_view tail, RenderedHtml& r) {
     }
     if (t.kind != HtmlToken::Kind::StartTag && t.kind != HtmlToken::Kind::EndTag) continue;
     hidden = false;
-    if (isBlock(gumbo_tag_enum(t.name.c_str()))) newline(r.text);
+    appendWhitespace(r.text, tagWhitespace(gumbo_tag_enum(t.name.c_str())));
     if (t.kind != HtmlToken::Kind::StartTag) continue;
     for (const char* attr : {"href", "src", "action", "background"}) {
       std::string v = attributeValue(t.attrs, attr);
@@ -135,7 +159,6 @@ RenderedHtml renderHtml(std::string_view html, const HtmlLimits& limits) {
   collect(out->document, r, 0, limits.maxDepth + kTreeSlack);
   gumbo_destroy_output(&options, out);
   if (budget.keep < html.size()) renderTail(html.substr(budget.keep), r);
-  while (!r.text.empty() && (r.text.back() == '\n' || r.text.back() == ' ')) r.text.pop_back();
   return r;
 }
 

@@ -44,7 +44,8 @@ class CliTest(unittest.TestCase):
         d = tempfile.mkdtemp()
         cfg = os.path.join(d, "empty.toml")
         open(cfg, "w").close()
-        code, out, err = run("check-config", cfg)
+        # The stock set is on by default; compiling it on a cold cache takes a minute.
+        code, out, err = run("check-config", cfg, "-o", "rules.spamassassin=false")
         self.assertEqual(code, 0)
         self.assertIn("warning: relay_domains is empty", err)
 
