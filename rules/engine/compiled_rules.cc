@@ -618,10 +618,7 @@ ScanResult CompiledRules::Impl::scan(const MessageText& text, bool explain, cons
   result.stopped = stopped;
   for (const Meta& m : metas) {
     if (stopped) break;
-    double v = m.expr.evaluate([&](size_t k) {
-      std::ptrdiff_t d = m.deps[k];
-      return d < 0 ? 0.0 : static_cast<double>(counts[static_cast<size_t>(d)]);
-    });
+    double v = m.expr.evaluateCounts(m.deps, counts);
     counts[m.rule] = v != 0 ? 1 : 0;
   }
 

@@ -188,6 +188,19 @@ bool MetaExpression::parse(std::string_view expr, std::string* error) {
 }
 
 double MetaExpression::evaluate(const std::function<double(size_t)>& value) const {
+  return run(value);
+}
+
+double MetaExpression::evaluateCounts(const std::vector<std::ptrdiff_t>& deps,
+                                      const std::vector<int>& counts) const {
+  return run([&](size_t k) {
+    const std::ptrdiff_t d = deps[k];
+    return d < 0 ? 0.0 : static_cast<double>(counts[static_cast<size_t>(d)]);
+  });
+}
+
+template <typename Value>
+double MetaExpression::run(const Value& value) const {
   // Reused per thread: hundreds of metas are evaluated per message, and the callback only
   // reads values (it never evaluates another expression on this thread).
   thread_local std::vector<double> stack;
