@@ -7,7 +7,8 @@ eval:<html function>(...), a twin rule HA_<n> with the same call and a small sco
 disabled ones (score 0) and the __ sub-rules show in X-Spam-Status too. Counts per function:
 twin hits both saw / twin hits either saw, and lists the messages where only one side hit.
 Also prints the stock rules over HTML that are visible as they are (metas included).
-A developer's tool: it reads the public corpus in ../shared.
+A developer's tool: it reads the sample in tests/data/spamassassin-sample, or with --shared
+the whole public corpus in ../shared (the project's own machines only).
 
 usage: html_agreement.py [--sample N] [--rules DIR]
 """
@@ -51,8 +52,9 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sample", type=int, default=400)
     ap.add_argument("--rules", default="/usr/share/spamassassin")
+    ap.add_argument("--shared", action="store_true")
     args = ap.parse_args()
-    paths = sa_agreement.corpus_messages(args.sample)
+    paths = sa_agreement.corpus_messages(args.sample, shared=args.shared)
     with tempfile.TemporaryDirectory() as work:
         rules_dir, twins = twin_rules(args.rules, work)
         sa, _ = sa_agreement.spamassassin_hits(paths, rules_dir, work)
@@ -72,7 +74,7 @@ def main():
                 both[function] += 1
             elif hs or hp:
                 only[function].append((rule, "spamassassin" if hs else "portcullis",
-                                       os.path.relpath(path, sa_agreement.SHARED)))
+                                       os.path.join(*path.split(os.sep)[-2:])))
     print(f"{len(paths)} messages; per function: hits both saw / hits either saw")
     for function in FUNCTIONS:
         if either[function]:

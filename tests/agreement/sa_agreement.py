@@ -16,13 +16,15 @@ Portcullis fired it at least once; each group shows its scored rules, how many o
 agreement over those, and how often SpamAssassin fired the ones that do not run (the gap).
 Portcullis gets -o rules.network_tests=false when the binary knows that key.
 
-A developer's tool, run by hand: by default it reads the whole public corpus and SpamAssassin's
-t/data from ../shared (PORTCULLIS_SHARED), which a user's clone does not have. The test suite
-runs it (tests/integration/test_stock_rules.py) with --corpus on the sample in tests/data.
+A developer's tool, run by hand: by default it reads the 100-message sample in
+tests/data/spamassassin-sample (in every clone); --shared reads the whole public corpus from
+../shared (PORTCULLIS_SHARED), which only the project's own machines have. The test suite runs
+it (tests/integration/test_stock_rules.py) on the sample.
 bench/detection.py measures what the two catch (spam caught, ham flagged) on the same corpus.
 
-usage: sa_agreement.py [--sample N] [--min PERCENT] [--min GROUP=PERCENT]... [--rules DIR] [--corpus DIR]
-  --sample N   messages from the public corpus (spread over its folders); 0 = all 6,046
+usage: sa_agreement.py [--sample N] [--min PERCENT] [--min GROUP=PERCENT]... [--rules DIR] [--shared | --corpus DIR]
+  --sample N   messages (spread over the folders); 0 = all (with --shared: all 6,046)
+  --shared     the whole public corpus in ../shared instead of the sample in tests/data
   --min P      exit 1 if any rule type (header, body, rawbody, uri, full, meta) agrees below P percent
   --min G=P    exit 1 if group G agrees below P percent: a rule type, eval:FUNCTION, eval (every
                eval function with hits) or relay; a group with no hits is not checked (said so)
@@ -39,13 +41,18 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+SAMPLE = os.path.join(HERE, "..", "data", "spamassassin-sample")
 SHARED = os.environ.get("PORTCULLIS_SHARED", os.path.join(HERE, "..", "..", "..", "shared"))
 # The same required score for both, so that Yes/No and the score cap compare.
 REQUIRED = "5.0"
 BIN = os.environ.get("PORTCULLIS_BIN", os.path.join(HERE, "..", "..", "build", "gateway", "portcullis"))
 
 
-def corpus_messages(sample, corpus=None):
+def corpus_messages(sample, corpus=None, shared=False):
+    """The messages to compare: files under `corpus`, else the labelled public corpus in
+    ../shared when `shared`, else the sample in tests/data."""
+    if not corpus and not shared:
+        corpus = SAMPLE
     if corpus:
         rows = sorted(os.path.join(root, n) for root, _, names in os.walk(corpus) for n in names
                       if n not in ("LICENSE", "NOTICE", "README.md"))
@@ -431,10 +438,11 @@ def main():
     ap.add_argument("--min", action="append", default=[])
     ap.add_argument("--rules", default="/usr/share/spamassassin")
     ap.add_argument("--corpus")
+    ap.add_argument("--shared", action="store_true")
     args = ap.parse_args()
 
     type_min, group_min = parse_min(args.min)
-    paths = corpus_messages(args.sample, args.corpus)
+    paths = corpus_messages(args.sample, args.corpus, args.shared)
     evals, relay = rule_groups(args.rules)
     types = runnable_rules(args.rules, evals)
     # An empty or truncated rule list compares nothing and agrees 100%: require that most rules
